@@ -1,0 +1,5 @@
+"""``python -m emulator``: the same as the ``eventbus-emulator`` command."""
+
+from emulator.cli import main
+
+raise SystemExit(main())

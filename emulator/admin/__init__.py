@@ -1,0 +1,1 @@
+"""The admin API under ``/_emulator`` (JSON): health, reset, state; later chaos and the ledger."""

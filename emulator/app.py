@@ -1,0 +1,80 @@
+"""The composition root: ``create_app(settings)`` builds every part and wires them together.
+
+Nothing else in the package constructs backends, clocks or id factories; tests build as many
+independent emulators as they like by calling this function.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
+
+from emulator.admin.routes import build_admin
+from emulator.api.dispatch import (
+    AwsEndpoint,
+    QuerySupport,
+    ServiceEndpoint,
+)
+from emulator.api.sqs import sqs_operations
+from emulator.core.clock import Clock, SystemClock
+from emulator.core.ids import IdFactory
+from emulator.core.sqs.backend import SqsBackend
+from emulator.protocol.sqs_names import SQS_QUERY_NAMES, SQS_XML_NAMESPACE
+from emulator.runtime import Emulator
+from emulator.settings import Settings
+
+ADMIN_PREFIX = "/_emulator"
+
+
+class EmulatorApp:
+    """The ASGI application: ``/_emulator/*`` to the admin app, everything else to AWS.
+
+    The AWS endpoint is a bare ASGI callable rather than a FastAPI route: FastAPI's routing and
+    request objects would cost more than all of SendMessage's own work.
+    """
+
+    def __init__(self, emulator: Emulator, aws: AwsEndpoint, admin: FastAPI) -> None:
+        self.emulator = emulator
+        self.aws = aws
+        self.admin = admin
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Route one ASGI event."""
+        kind = scope["type"]
+        if kind == "http":
+            if scope["path"].startswith(ADMIN_PREFIX):
+                await self.admin(scope, receive, send)
+            else:
+                await self.aws(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await self.emulator.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.emulator.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> EmulatorApp:
+    """Build a complete emulator from settings (and, for tests, a clock of their choosing)."""
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    ids = IdFactory(settings.seed)
+    sqs = SqsBackend(clock=clock, ids=ids)
+    emulator = Emulator(settings=settings, clock=clock, ids=ids, backends=[sqs])
+    services = [
+        ServiceEndpoint(
+            "sqs",
+            sqs_operations(sqs),
+            json_type_prefix="com.amazonaws.sqs#",
+            query=QuerySupport(SQS_QUERY_NAMES, SQS_XML_NAMESPACE),
+        ),
+    ]
+    aws = AwsEndpoint(services, settings.account_id, settings.region)
+    return EmulatorApp(emulator, aws, build_admin(emulator))

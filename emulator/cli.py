@@ -1,0 +1,110 @@
+"""The ``eventbus-emulator`` command: ``serve`` (the default), ``test-pattern``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from types import FrameType
+
+import uvicorn
+
+from emulator import __version__
+from emulator.app import EmulatorApp, create_app
+from emulator.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eventbus-emulator",
+        description="A local Amazon EventBridge and Amazon SQS with seeded chaos.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="run the emulator (the default)")
+    _add_serve_flags(serve)
+    _add_serve_flags(parser)
+    pattern = commands.add_parser("test-pattern", help="match an event against a pattern")
+    pattern.add_argument("--pattern", required=True, help="pattern JSON, or a file holding it")
+    pattern.add_argument("--event", required=True, help="event JSON, or a file holding it")
+    return parser
+
+
+def _add_serve_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to bind (default 127.0.0.1; 0.0.0.0 in containers)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 4566)")
+    parser.add_argument("--account-id", help="account of requests (default 000000000000)")
+    parser.add_argument("--region", help="region when a request names none (default us-east-1)")
+    parser.add_argument("--log-level", help="debug, info, warning, error (default info)")
+    parser.add_argument("--seed", type=int, help="seed for ids and chaos decisions")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, answering long polls as soon as a shutdown signal arrives.
+
+    uvicorn waits for in-flight requests before it runs the lifespan shutdown, so a 20-second
+    long poll would hold the exit; waking the backends at the signal answers them at once.
+    """
+
+    def __init__(self, config: uvicorn.Config, app: EmulatorApp) -> None:
+        super().__init__(config)
+        self.emulator_app = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        loop.call_soon_threadsafe(lambda: loop.create_task(self.emulator_app.emulator.stop()))
+
+
+def serve(settings: Settings) -> int:
+    """Run the server until SIGINT or SIGTERM; 0 on a clean shutdown."""
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        log_level=settings.log_level,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+    server = _Server(config, app)
+    print(
+        f"eventbus-emulator {__version__} listening on http://{settings.host}:{settings.port}",
+        flush=True,
+    )
+    server.run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "test-pattern":
+        from emulator.core.patterns.cli import test_pattern_command
+
+        status: int = test_pattern_command(args.pattern, args.event)
+        return status
+    settings = Settings.from_env().with_overrides(
+        host=args.host,
+        port=args.port,
+        account_id=args.account_id,
+        region=args.region,
+        log_level=args.log_level,
+        seed=args.seed,
+    )
+    return serve(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
