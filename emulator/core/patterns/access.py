@@ -1,0 +1,105 @@
+"""Reading an event's leaves at one path, without flattening the whole event.
+
+A getter is built once per path (at compile time) and returns ``[(value, membership), ...]``
+for every leaf whose dot-joined key path equals the path: dotted event keys count too
+(``{"a.b": 1}`` is at ``a.b``), arrays are crushed out, and ``membership`` is a tuple of
+``(id(array), index)`` pairs, empty when no array was passed through. The same array object
+gives the same id to every path that goes through it, which is what array consistency needs
+(a JSON-decoded event never shares one list between two places).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+Membership: TypeAlias = tuple[tuple[int, int], ...]
+LeafList: TypeAlias = list[tuple[Any, Membership]]
+Getter: TypeAlias = Callable[[dict[str, Any]], LeafList]
+
+_MISSING = object()
+TRUE_KEY = object()
+FALSE_KEY = object()
+NULL_KEY = object()
+
+
+def value_key(value: Any) -> Any:
+    """A hashable key equal for values EventBridge's exact match calls equal.
+
+    Strings are themselves, numbers are doubles (``300`` and ``300.0`` meet), and ``true``,
+    ``false`` and ``null`` are sentinels so that ``true`` never meets ``1``.
+    """
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return TRUE_KEY
+    if value is False:
+        return FALSE_KEY
+    if value is None:
+        return NULL_KEY
+    return as_float(value)
+
+
+def as_float(value: int | float) -> float:
+    """The double a JSON number stands for (integers too large for one become infinite)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def make_getter(path: str) -> Getter:
+    """A function returning the leaves of an event at ``path`` (see the module docstring)."""
+    segments = path.split(".")
+    count = len(segments)
+    steps = tuple(
+        tuple((".".join(segments[i:j]), j) for j in range(i + 1, count + 1)) for i in range(count)
+    )
+    if count == 1:
+        return _single_key_getter(path)
+
+    def visit(value: Any, at: int, membership: Membership, out: LeafList) -> None:
+        if isinstance(value, dict):
+            if at < count:
+                for key, nxt in steps[at]:
+                    child = value.get(key, _MISSING)
+                    if child is not _MISSING:
+                        visit(child, nxt, membership, out)
+        elif isinstance(value, list):
+            array = id(value)
+            for index, element in enumerate(value):
+                visit(element, at, (*membership, (array, index)), out)
+        elif at == count:
+            out.append((value, membership))
+
+    def get(event: dict[str, Any]) -> LeafList:
+        out: LeafList = []
+        visit(event, 0, (), out)
+        return out
+
+    return get
+
+
+def _single_key_getter(key: str) -> Getter:
+    def get(event: dict[str, Any]) -> LeafList:
+        value = event.get(key, _MISSING)
+        if value is _MISSING or isinstance(value, dict):
+            return []
+        if isinstance(value, list):
+            out: LeafList = []
+            _crush(value, (), out)
+            return out
+        return [(value, ())]
+
+    return get
+
+
+def _crush(values: list[Any], membership: Membership, out: LeafList) -> None:
+    array = id(values)
+    for index, element in enumerate(values):
+        here = (*membership, (array, index))
+        if isinstance(element, list):
+            _crush(element, here, out)
+        elif not isinstance(element, dict):
+            out.append((element, here))

@@ -1,0 +1,374 @@
+"""Compile: a parsed pattern -> closures that match events. Done once per rule (at PutRule).
+
+Each sub-rule (see :func:`~emulator.core.patterns.model.expand`) becomes a tuple of fields
+sorted by path, each with a path getter (:mod:`.access`), one predicate over leaf values built
+from all the field's matchers (exact values become one set lookup), and whether
+``exists: false`` is allowed. Matching never re-reads the pattern.
+
+Hot path: while every leaf met has no array membership, fields are checked one by one with
+early exit; the first leaf that sits in an array sends the sub-rule to the general
+array-consistent search, which follows the reference matcher's rules exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from emulator.core.patterns.access import (
+    Getter,
+    LeafList,
+    Membership,
+    as_float,
+    make_getter,
+    value_key,
+)
+from emulator.core.patterns.ip import parse_ip
+from emulator.core.patterns.limits import DEFAULT_LIMITS, PatternLimits
+from emulator.core.patterns.model import (
+    AnythingBut,
+    Cidr,
+    EqualsIgnoreCase,
+    Exact,
+    Exists,
+    Matcher,
+    Numeric,
+    Pattern,
+    Prefix,
+    SubRule,
+    Suffix,
+    Wildcard,
+    expand,
+)
+from emulator.core.patterns.parser import parse_pattern
+
+Predicate: TypeAlias = Callable[[Any], bool]
+Event: TypeAlias = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledField:
+    """One path of a sub-rule: how to read it and what it accepts."""
+
+    path: str
+    get: Getter
+    accepts: Predicate
+    absent_ok: bool
+    exact_keys: frozenset[Any] | None
+    prefixes: frozenset[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSubRule:
+    """An AND of fields, sorted by path; ``matches`` is the compiled test."""
+
+    fields: tuple[CompiledField, ...]
+    matches: Callable[[Event], bool]
+
+
+class CompiledPattern:
+    """A pattern compiled for matching: ``matches(event)`` is the only hot path."""
+
+    __slots__ = ("_tests", "pattern", "subrules")
+
+    def __init__(self, pattern: Pattern, subrules: tuple[CompiledSubRule, ...]) -> None:
+        self.pattern = pattern
+        self.subrules = subrules
+        self._tests = tuple(s.matches for s in subrules)
+
+    def matches(self, event: Event) -> bool:
+        """Whether the event (a decoded JSON object) matches the pattern."""
+        for test in self._tests:  # noqa: SIM110 - hot path, a loop beats any() on a generator
+            if test(event):
+                return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"CompiledPattern({self.pattern.text!r})"
+
+
+def compile_pattern(text: str, limits: PatternLimits = DEFAULT_LIMITS) -> CompiledPattern:
+    """Parse and compile pattern text; raises :class:`InvalidPattern` if AWS would refuse it."""
+    return compile_parsed(parse_pattern(text, limits))
+
+
+def compile_parsed(pattern: Pattern) -> CompiledPattern:
+    """Compile an already parsed pattern."""
+    getters: dict[str, Getter] = {}
+    subrules = tuple(_compile_sub_rule(rule, getters) for rule in expand(pattern))
+    return CompiledPattern(pattern, subrules)
+
+
+def _compile_sub_rule(rule: SubRule, getters: dict[str, Getter]) -> CompiledSubRule:
+    fields = tuple(
+        _compile_field(path, rule[path], getters.setdefault(path, make_getter(path)))
+        for path in sorted(rule)
+    )
+    return CompiledSubRule(fields, _sub_rule_test(fields))
+
+
+def _compile_field(path: str, matchers: tuple[Matcher, ...], get: Getter) -> CompiledField:
+    absent_ok = any(isinstance(m, Exists) and not m.present for m in matchers)
+    return CompiledField(
+        path=path,
+        get=get,
+        accepts=predicate(matchers),
+        absent_ok=absent_ok,
+        exact_keys=None if absent_ok else _exact_keys(matchers),
+        prefixes=None if absent_ok else _prefixes(matchers),
+    )
+
+
+def _exact_keys(matchers: tuple[Matcher, ...]) -> frozenset[Any] | None:
+    """The value keys that are the only way to satisfy this field, if there are such."""
+    keys = set()
+    for m in matchers:
+        if not isinstance(m, Exact) or (isinstance(m.value, str) and parse_ip(m.value)):
+            return None
+        keys.add(value_key(m.value))
+    return frozenset(keys)
+
+
+def _prefixes(matchers: tuple[Matcher, ...]) -> frozenset[str] | None:
+    """Case-sensitive prefixes one of which every accepted value starts with, if any."""
+    out = set()
+    for m in matchers:
+        if isinstance(m, Prefix) and not m.ignore_case:
+            out.add(m.text)
+        elif isinstance(m, Exact) and isinstance(m.value, str) and not parse_ip(m.value):
+            out.add(m.value)
+        else:
+            return None
+    return frozenset(out)
+
+
+# --------------------------------------------------------------------------- sub-rule tests
+
+
+def _sub_rule_test(fields: tuple[CompiledField, ...]) -> Callable[[Event], bool]:
+    plan = tuple((f.get, f.accepts, f.absent_ok) for f in fields)
+
+    def test(event: Event) -> bool:
+        for get, accepts, absent_ok in plan:
+            leaves = get(event)
+            if not leaves:
+                if absent_ok:
+                    continue
+                return False
+            for value, membership in leaves:
+                if membership:
+                    return _array_consistent_test(plan, event)
+                if accepts(value):
+                    break
+            else:
+                return False
+        return True
+
+    return test
+
+
+Plan: TypeAlias = tuple[tuple[Getter, Predicate, bool], ...]
+
+
+def _array_consistent_test(plan: Plan, event: Event) -> bool:
+    """The general search: one leaf per path, all from consistent array elements.
+
+    ``exists: false`` holds when no leaf at the path is consistent with the leaves chosen for
+    the paths before it (event-ruler's order); see :mod:`.reference`.
+    """
+    leaves = [get(event) for get, _, _ in plan]
+    return _search(plan, leaves, 0, {})
+
+
+def _search(plan: Plan, leaves: list[LeafList], i: int, chosen: dict[int, int]) -> bool:
+    if i == len(plan):
+        return True
+    _, accepts, absent_ok = plan[i]
+    present = False
+    for value, membership in leaves[i]:
+        if not _consistent(chosen, membership):
+            continue
+        present = True
+        if accepts(value) and _search(plan, leaves, i + 1, _merge(chosen, membership)):
+            return True
+    return absent_ok and not present and _search(plan, leaves, i + 1, chosen)
+
+
+def _consistent(chosen: dict[int, int], membership: Membership) -> bool:
+    for array, index in membership:  # noqa: SIM110 - hot path
+        if chosen.get(array, index) != index:
+            return False
+    return True
+
+
+def _merge(chosen: dict[int, int], membership: Membership) -> dict[int, int]:
+    if not membership:
+        return chosen
+    merged = dict(chosen)
+    merged.update(membership)
+    return merged
+
+
+# --------------------------------------------------------------------------- value predicates
+
+
+def predicate(matchers: Sequence[Matcher]) -> Predicate:
+    """One test over a leaf value for all of a field's matchers (OR-ed)."""
+    exact = [m for m in matchers if isinstance(m, Exact)]
+    others = [_matcher_test(m) for m in matchers if not isinstance(m, Exact)]
+    tests = [t for t in [_exact_test(exact), *others] if t is not None]
+    if not tests:
+        return _never
+    if len(tests) == 1:
+        return tests[0]
+    return _any_of(tuple(tests))
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _any_of(tests: tuple[Predicate, ...]) -> Predicate:
+    def test(value: Any) -> bool:
+        for t in tests:  # noqa: SIM110 - hot path
+            if t(value):
+                return True
+        return False
+
+    return test
+
+
+def _exact_test(exact: list[Exact]) -> Predicate | None:
+    """Exact values: one set lookup; IP literals also match the same address spelt otherwise."""
+    if not exact:
+        return None
+    keys = frozenset(value_key(m.value) for m in exact)
+    addresses = frozenset(
+        a for m in exact if isinstance(m.value, str) and (a := parse_ip(m.value)) is not None
+    )
+    if all(isinstance(k, str) for k in keys) and not addresses:
+        return keys.__contains__
+    lookup: Predicate = _keyed(keys)
+    if not addresses:
+        return lookup
+
+    def with_addresses(value: Any) -> bool:
+        return lookup(value) or (isinstance(value, str) and parse_ip(value) in addresses)
+
+    return with_addresses
+
+
+def _keyed(keys: frozenset[Any]) -> Predicate:
+    def test(value: Any) -> bool:
+        return value_key(value) in keys
+
+    return test
+
+
+def _matcher_test(m: Matcher) -> Predicate | None:
+    if isinstance(m, Exists):
+        return _always if m.present else None
+    if isinstance(m, Numeric):
+        return _numeric_test(m)
+    if isinstance(m, AnythingBut):
+        return _anything_but_test(m)
+    return _string_only(_string_test(m))
+
+
+def _string_only(test: Callable[[str], bool]) -> Predicate:
+    def guarded(value: Any) -> bool:
+        return isinstance(value, str) and test(value)
+
+    return guarded
+
+
+def _string_test(m: Matcher) -> Callable[[str], bool]:
+    if isinstance(m, Prefix):
+        if m.ignore_case:
+            folded = m.text.lower()
+            return lambda v: v.lower().startswith(folded)
+        return lambda v: v.startswith(m.text)
+    if isinstance(m, Suffix):
+        if m.ignore_case:
+            folded = m.text.lower()
+            return lambda v: v.lower().endswith(folded)
+        return lambda v: v.endswith(m.text)
+    if isinstance(m, EqualsIgnoreCase):
+        folded = m.text.lower()
+        return lambda v: v.lower() == folded
+    if isinstance(m, Wildcard):
+        regex = wildcard_regex(m)
+        return lambda v: regex.fullmatch(v) is not None
+    if isinstance(m, Cidr):
+        return _cidr_test(m)
+    raise TypeError(f"not a string matcher: {m!r}")
+
+
+def _cidr_test(m: Cidr) -> Callable[[str], bool]:
+    def test(value: str) -> bool:
+        address = parse_ip(value)
+        return address is not None and address[0] == m.version and m.low <= address[1] <= m.high
+
+    return test
+
+
+def wildcard_regex(m: Wildcard) -> re.Pattern[str]:
+    """The operand as an anchored regular expression (``*`` -> ``.*``, all else literal)."""
+    return re.compile(".*".join(re.escape(part) for part in m.parts), re.DOTALL)
+
+
+def _numeric_test(m: Numeric) -> Predicate:
+    low = m.low if m.low is not None else float("-inf")
+    high = m.high if m.high is not None else float("inf")
+    low_ok = m.low_inclusive or m.low is None
+    high_ok = m.high_inclusive or m.high is None
+
+    def test(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        x = as_float(value)
+        if x < low or x > high:
+            return False
+        return (x != low or low_ok) and (x != high or high_ok)
+
+    return test
+
+
+def _anything_but_test(m: AnythingBut) -> Predicate:
+    """Any leaf the inner test refuses; only strings (numbers for a number list) are refused."""
+    if m.kind == "numbers":
+        refused_numbers = frozenset(m.values)
+
+        def not_number(value: Any) -> bool:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return True
+            return as_float(value) not in refused_numbers
+
+        return not_number
+    refused = _refused_strings(m)
+
+    def not_string(value: Any) -> bool:
+        return not (isinstance(value, str) and refused(value))
+
+    return not_string
+
+
+def _refused_strings(m: AnythingBut) -> Callable[[str], bool]:
+    texts = tuple(str(v) for v in m.values)
+    if m.kind == "strings":
+        return frozenset(texts).__contains__
+    if m.kind == "prefix":
+        return lambda v: v.startswith(texts)
+    if m.kind == "suffix":
+        return lambda v: v.endswith(texts)
+    if m.kind == "equals-ignore-case":
+        folded = frozenset(t.lower() for t in texts)
+        return lambda v: v.lower() in folded
+    regexes = tuple(wildcard_regex(w) for w in m.wildcards)
+    return lambda v: any(r.fullmatch(v) is not None for r in regexes)

@@ -1,0 +1,206 @@
+"""A bus's rule index: which rules match an event, at a cost nearly flat in the rule count.
+
+Every sub-rule of every rule is filed under one *anchor*: a field that can only be satisfied by
+one of a few exact values (filed under each value's key) or, failing that, by strings starting
+with one of a few prefixes (filed under each prefix). Routing an event reads the event's values
+at the anchor paths only, collects the sub-rules filed under them, and runs just those
+(plus the few sub-rules with no anchor, kept in a fallback list). The anchor chosen for a new
+sub-rule is the one whose buckets currently hold the fewest sub-rules, so that rules sharing a
+``source`` but differing in a ``detail`` field spread out. Adding or removing a rule touches only
+its own buckets.
+
+Matched rules come back in the order they were added (re-adding a rule moves it to the end).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from emulator.core.patterns.access import Getter, make_getter, value_key
+from emulator.core.patterns.compiler import (
+    CompiledField,
+    CompiledPattern,
+    CompiledSubRule,
+    Event,
+    compile_pattern,
+)
+
+K = TypeVar("K", bound=Hashable)
+SubKey = tuple[Any, int]  # (rule id, sub-rule number)
+
+
+@dataclass(slots=True)
+class _PathBuckets:
+    """Everything filed under one path: exact-value buckets and prefix buckets."""
+
+    get: Getter
+    exact: dict[Any, dict[SubKey, CompiledSubRule]] = field(default_factory=dict)
+    prefix: dict[str, dict[SubKey, CompiledSubRule]] = field(default_factory=dict)
+    prefix_lengths: Counter[int] = field(default_factory=Counter)
+    lengths: tuple[int, ...] = ()
+
+    def empty(self) -> bool:
+        return not self.exact and not self.prefix
+
+
+@dataclass(frozen=True, slots=True)
+class _Placement:
+    path: str | None  # None: the fallback list
+    kind: str  # "exact", "prefix" or "fallback"
+    keys: tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class _Entry:
+    seq: int
+    compiled: CompiledPattern
+    placements: list[_Placement]
+
+
+class RuleIndex(Generic[K]):
+    """Rules of one bus, compiled once, indexed for routing (see the module docstring).
+
+    ``build``/``matching`` are the benchmark protocol of ``shared/bench/matchbench.py``.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[K, _Entry] = {}
+        self._paths: dict[str, _PathBuckets] = {}
+        self._fallback: dict[SubKey, CompiledSubRule] = {}
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._entries
+
+    def add(self, rule_id: K, compiled: CompiledPattern) -> None:
+        """File a compiled rule under ``rule_id``, replacing any rule of that id."""
+        if rule_id in self._entries:
+            self.remove(rule_id)
+        self._seq += 1
+        placements = [self._place((rule_id, n), sub) for n, sub in enumerate(compiled.subrules)]
+        self._entries[rule_id] = _Entry(self._seq, compiled, placements)
+
+    def remove(self, rule_id: K) -> bool:
+        """Forget a rule; returns whether it was there."""
+        entry = self._entries.pop(rule_id, None)
+        if entry is None:
+            return False
+        for n, placement in enumerate(entry.placements):
+            self._unplace((rule_id, n), placement)
+        return True
+
+    def match(self, event: Event) -> list[K]:
+        """Ids of the rules the event matches, in the order the rules were added."""
+        matched: set[Any] = set()
+        for key, sub in self._candidates(event).items():
+            if key[0] not in matched and sub.matches(event):
+                matched.add(key[0])
+        if len(matched) < 2:
+            return list(matched)
+        entries = self._entries
+        return sorted(matched, key=lambda rule_id: entries[rule_id].seq)
+
+    # ------------------------------------------------------------------ matchbench protocol
+
+    @staticmethod
+    def build(patterns: Iterable[str]) -> RuleIndex[int]:
+        """An index of pattern texts, ids 0, 1, 2, ... in order."""
+        index: RuleIndex[int] = RuleIndex()
+        for n, text in enumerate(patterns):
+            index.add(n, compile_pattern(text))
+        return index
+
+    @staticmethod
+    def matching(index: RuleIndex[Any], event: Event) -> list[Any]:
+        """The rules of ``index`` that ``event`` matches."""
+        return index.match(event)
+
+    # ------------------------------------------------------------------ internals
+
+    def _candidates(self, event: Event) -> dict[SubKey, CompiledSubRule]:
+        found: dict[SubKey, CompiledSubRule] = dict(self._fallback)
+        for buckets in self._paths.values():
+            leaves = buckets.get(event)
+            if not leaves:
+                continue
+            exact, prefix, lengths = buckets.exact, buckets.prefix, buckets.lengths
+            for value, _ in leaves:
+                if exact:
+                    hit = exact.get(value_key(value))
+                    if hit:
+                        found.update(hit)
+                if lengths and isinstance(value, str):
+                    for n in lengths:
+                        if n > len(value):
+                            break
+                        hit = prefix.get(value[:n])
+                        if hit:
+                            found.update(hit)
+        return found
+
+    def _place(self, key: SubKey, sub: CompiledSubRule) -> _Placement:
+        best = self._best_anchor(sub.fields)
+        if best is None:
+            self._fallback[key] = sub
+            return _Placement(None, "fallback", ())
+        placement = best
+        assert placement.path is not None
+        buckets = self._buckets(placement.path)
+        table = buckets.exact if placement.kind == "exact" else buckets.prefix
+        for k in placement.keys:
+            table.setdefault(k, {})[key] = sub
+            if placement.kind == "prefix" and len(table[k]) == 1:
+                buckets.prefix_lengths[len(k)] += 1
+        buckets.lengths = tuple(sorted(buckets.prefix_lengths))
+        return placement
+
+    def _unplace(self, key: SubKey, placement: _Placement) -> None:
+        if placement.path is None:
+            self._fallback.pop(key, None)
+            return
+        buckets = self._paths[placement.path]
+        table = buckets.exact if placement.kind == "exact" else buckets.prefix
+        for k in placement.keys:
+            bucket = table[k]
+            bucket.pop(key, None)
+            if not bucket:
+                del table[k]
+                if placement.kind == "prefix":
+                    buckets.prefix_lengths[len(k)] -= 1
+                    if not buckets.prefix_lengths[len(k)]:
+                        del buckets.prefix_lengths[len(k)]
+        buckets.lengths = tuple(sorted(buckets.prefix_lengths))
+        if buckets.empty():
+            del self._paths[placement.path]
+
+    def _buckets(self, path: str) -> _PathBuckets:
+        buckets = self._paths.get(path)
+        if buckets is None:
+            buckets = self._paths[path] = _PathBuckets(make_getter(path))
+        return buckets
+
+    def _best_anchor(self, fields: tuple[CompiledField, ...]) -> _Placement | None:
+        """The anchor whose buckets now hold the fewest sub-rules (exact before prefix)."""
+        best: tuple[tuple[int, int, int, str], _Placement] | None = None
+        for f in fields:
+            for kind, keys in (("exact", f.exact_keys), ("prefix", f.prefixes)):
+                if not keys or (kind == "prefix" and "" in keys):
+                    continue
+                ordered = tuple(sorted(keys, key=repr))
+                rank = (self._load(f.path, kind, ordered), kind != "exact", len(keys), f.path)
+                if best is None or rank < best[0]:
+                    best = (rank, _Placement(f.path, kind, ordered))
+        return None if best is None else best[1]
+
+    def _load(self, path: str, kind: str, keys: tuple[Any, ...]) -> int:
+        buckets = self._paths.get(path)
+        if buckets is None:
+            return 0
+        table = buckets.exact if kind == "exact" else buckets.prefix
+        return sum(len(table.get(k, ())) for k in keys)
