@@ -73,10 +73,43 @@ def make_getter(path: str) -> Getter:
         elif at == count:
             out.append((value, membership))
 
-    def get(event: dict[str, Any]) -> LeafList:
+    def walk(event: dict[str, Any]) -> LeafList:
         out: LeafList = []
         visit(event, 0, (), out)
         return out
+
+    return _with_plain_fast_path(segments, walk)
+
+
+def _with_plain_fast_path(segments: list[str], walk: Getter) -> Getter:
+    """Plain dicts all the way down, no dotted keys on the way: a few ``dict.get`` calls.
+
+    Anything else (a list on the way, an event key containing a dot that could also spell the
+    path) is left to the general ``walk``.
+    """
+    last = segments[-1]
+    levels = tuple(
+        (segment, tuple(".".join(segments[i:j]) for j in range(i + 2, len(segments) + 1)))
+        for i, segment in enumerate(segments[:-1])
+    )
+
+    def get(event: dict[str, Any]) -> LeafList:
+        node: Any = event
+        for segment, dotted in levels:
+            for key in dotted:
+                if key in node:
+                    return walk(event)
+            node = node.get(segment, _MISSING)
+            if type(node) is not dict:
+                if node is _MISSING:
+                    return []
+                return walk(event)
+        value = node.get(last, _MISSING)
+        if value is _MISSING or type(value) is dict:
+            return []
+        if type(value) is list:
+            return walk(event)
+        return [(value, ())]
 
     return get
 

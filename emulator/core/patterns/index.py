@@ -186,21 +186,27 @@ class RuleIndex(Generic[K]):
         return buckets
 
     def _best_anchor(self, fields: tuple[CompiledField, ...]) -> _Placement | None:
-        """The anchor whose buckets now hold the fewest sub-rules (exact before prefix)."""
-        best: tuple[tuple[int, int, int, str], _Placement] | None = None
+        """The anchor expected to bring the fewest candidates per event (exact before prefix)."""
+        best: tuple[tuple[float, bool, int, str], _Placement] | None = None
         for f in fields:
             for kind, keys in (("exact", f.exact_keys), ("prefix", f.prefixes)):
                 if not keys or (kind == "prefix" and "" in keys):
                     continue
                 ordered = tuple(sorted(keys, key=repr))
-                rank = (self._load(f.path, kind, ordered), kind != "exact", len(keys), f.path)
+                rank = (self._cost(f.path, kind, ordered), kind != "exact", len(keys), f.path)
                 if best is None or rank < best[0]:
                     best = (rank, _Placement(f.path, kind, ordered))
         return None if best is None else best[1]
 
-    def _load(self, path: str, kind: str, keys: tuple[Any, ...]) -> int:
+    def _cost(self, path: str, kind: str, keys: tuple[Any, ...]) -> float:
+        """Sub-rules an event would pull from these buckets, if it were filed there.
+
+        Each key is assumed as likely as any other value seen at the path, so a key shared by
+        many sub-rules on a path with few distinct values (``detail-type``) costs much more
+        than a fresh key on a path with many (``detail.orderId``).
+        """
         buckets = self._paths.get(path)
         if buckets is None:
-            return 0
+            return float(len(keys))
         table = buckets.exact if kind == "exact" else buckets.prefix
-        return sum(len(table.get(k, ())) for k in keys)
+        return sum(len(table.get(k, ())) + 1 for k in keys) / (len(table) + 1)
