@@ -15,7 +15,9 @@ from emulator.api.dispatch import (
     QuerySupport,
     ServiceEndpoint,
 )
+from emulator.api.faults import ApiFaults
 from emulator.api.sqs import sqs_operations
+from emulator.core.chaos import Chaos, Ledger
 from emulator.core.clock import Clock, SystemClock
 from emulator.core.ids import IdFactory
 from emulator.core.sqs.backend import SqsBackend
@@ -66,8 +68,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     clock = clock or SystemClock()
     ids = IdFactory(settings.seed)
+    ledger = Ledger(clock)
+    chaos = Chaos(fallback_seed=settings.seed)
     sqs = SqsBackend(clock=clock, ids=ids)
-    emulator = Emulator(settings=settings, clock=clock, ids=ids, backends=[sqs])
+    emulator = Emulator(settings, clock, ids, chaos, ledger, backends=[sqs])
     services = [
         ServiceEndpoint(
             "sqs",
@@ -76,5 +80,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             query=QuerySupport(SQS_QUERY_NAMES, SQS_XML_NAMESPACE),
         ),
     ]
-    aws = AwsEndpoint(services, settings.account_id, settings.region)
+    aws = AwsEndpoint(services, settings.account_id, settings.region, ApiFaults(chaos, ledger))
     return EmulatorApp(emulator, aws, build_admin(emulator))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from emulator.core.chaos import Chaos, ChaosConfig, Ledger
 from emulator.core.clock import Clock
 from emulator.core.ids import IdFactory
 from emulator.settings import Settings
@@ -39,12 +40,17 @@ class Emulator:
     settings: Settings
     clock: Clock
     ids: IdFactory
+    chaos: Chaos
+    ledger: Ledger
     backends: list[Backend] = field(default_factory=list)
+    initial_chaos: ChaosConfig = field(default_factory=ChaosConfig)
 
     def reset(self) -> None:
-        """Clear every service's state."""
+        """Clear every service's state and the ledger; chaos returns to its start-up settings."""
         for backend in self.backends:
             backend.reset()
+        self.ledger.clear()
+        self.chaos.configure(self.initial_chaos)
 
     def state(self) -> dict[str, Any]:
         """Each backend's summary under its name."""

@@ -55,7 +55,7 @@ def query_model_dir() -> Path | None:
 def client_config() -> Config:
     """No retries: a test sees each answer as the server gave it."""
     return Config(
-        retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30
+        retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30
     )
 
 

@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from emulator.api.context import OperationTable, RequestContext
 from emulator.api.errors import WireError, from_domain, from_protocol, internal
+from emulator.api.faults import ApiFaults
 from emulator.core.errors import DomainError
 from emulator.protocol import awsjson, query
 from emulator.protocol.coerce import JsonReader, QueryNames, QueryReader, json_reader, query_reader
@@ -75,8 +76,11 @@ class ServiceEndpoint:
 class AwsEndpoint:
     """The ASGI app that serves every AWS call."""
 
-    def __init__(self, services: list[ServiceEndpoint], account: str, region: str) -> None:
+    def __init__(
+        self, services: list[ServiceEndpoint], account: str, region: str, faults: ApiFaults
+    ) -> None:
         self.by_prefix = {s.target_prefix: s for s in services}
+        self.faults = faults
         self.query_service = next((s for s in services if s.query is not None), None)
         self.account = account
         self.region = region
@@ -119,7 +123,7 @@ class AwsEndpoint:
                 code="UnknownOperationException",
             )
         params = reader(awsjson.decode_body(body), "")
-        return await _handler(service, ctx.operation)(ctx, params)
+        return await self.faults.call(_handler(service, ctx.operation), ctx, params)
 
     async def _send_json_error(
         self, send: Send, service: ServiceEndpoint, ctx: RequestContext, error: WireError
@@ -177,7 +181,7 @@ class AwsEndpoint:
         if "QueueUrl" not in form and (match := _QUEUE_PATH.match(ctx.path)):
             form["QueueUrl"] = f"{ctx.base_url}/{match.group(1)}/{match.group(2)}"
         params = reader(form, "")
-        return await _handler(service, ctx.operation)(ctx, params)
+        return await self.faults.call(_handler(service, ctx.operation), ctx, params)
 
     # ----------------------------------------------------------------------- shared
 
