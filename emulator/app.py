@@ -17,6 +17,7 @@ from emulator.api.dispatch import (
 )
 from emulator.api.faults import ApiFaults
 from emulator.api.sqs import sqs_operations
+from emulator.chaosflags import startup_chaos
 from emulator.core.chaos import Chaos, Ledger
 from emulator.core.clock import Clock, SystemClock
 from emulator.core.ids import IdFactory
@@ -68,10 +69,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     clock = clock or SystemClock()
     ids = IdFactory(settings.seed)
-    ledger = Ledger(clock)
-    chaos = Chaos(fallback_seed=settings.seed)
+    ledger = Ledger(clock, settings.ledger_capacity, settings.ledger_file)
+    initial_chaos = startup_chaos(settings)
+    chaos = Chaos(initial_chaos, fallback_seed=settings.seed)
     sqs = SqsBackend(clock=clock, ids=ids)
-    emulator = Emulator(settings, clock, ids, chaos, ledger, backends=[sqs])
+    emulator = Emulator(settings, clock, ids, chaos, ledger, [sqs], initial_chaos)
     services = [
         ServiceEndpoint(
             "sqs",

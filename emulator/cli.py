@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
@@ -13,6 +14,7 @@ import uvicorn
 
 from emulator import __version__
 from emulator.app import EmulatorApp, create_app
+from emulator.core.errors import DomainError
 from emulator.settings import Settings
 
 
@@ -39,6 +41,13 @@ def _add_serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="region when a request names none (default us-east-1)")
     parser.add_argument("--log-level", help="debug, info, warning, error (default info)")
     parser.add_argument("--seed", type=int, help="seed for ids and chaos decisions")
+    parser.add_argument(
+        "--duplicate-rate",
+        type=float,
+        help="chaos: duplicate every delivery with this probability (0-1)",
+    )
+    parser.add_argument("--delay-ms", help="chaos: delay every delivery by MS or MIN-MAX ms")
+    parser.add_argument("--ledger-file", help="also append the ledger to this JSONL file")
 
 
 class _Server(uvicorn.Server):
@@ -46,6 +55,10 @@ class _Server(uvicorn.Server):
 
     uvicorn waits for in-flight requests before it runs the lifespan shutdown, so a 20-second
     long poll would hold the exit; waking the backends at the signal answers them at once.
+
+    uvicorn re-raises the signals it caught once it has shut down, so the process would die of
+    SIGTERM (status 143). SIGTERM is how ``docker stop`` and Kubernetes ask for a clean stop, so
+    it is not re-raised: a clean shutdown exits 0. SIGINT still ends with the usual 130.
     """
 
     def __init__(self, config: uvicorn.Config, app: EmulatorApp) -> None:
@@ -54,6 +67,8 @@ class _Server(uvicorn.Server):
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)
+        if sig == signal.SIGTERM:
+            self._captured_signals.remove(sig)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -66,7 +81,11 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except DomainError as exc:
+        print(f"eventbus-emulator: {exc.message}", file=sys.stderr)
+        return 2
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -102,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         region=args.region,
         log_level=args.log_level,
         seed=args.seed,
+        duplicate_rate=args.duplicate_rate,
+        delay_ms=args.delay_ms,
+        ledger_file=args.ledger_file,
     )
     return serve(settings)
 

@@ -17,6 +17,8 @@ class Settings:
     ``account_id`` is the account of requests whose access key id is not itself 12 digits;
     ``region`` is used when a request carries no SigV4 credential scope. ``seed`` makes generated
     ids and chaos decisions reproducible (``None``: fresh randomness each run).
+    ``duplicate_rate`` and ``delay_ms`` (``"0-2000"`` or ``"500"``) are quick global faults,
+    added to whatever the rules files configure.
     """
 
     host: str = "127.0.0.1"
@@ -26,6 +28,10 @@ class Settings:
     log_level: str = "info"
     seed: int | None = None
     rules: tuple[str, ...] = field(default_factory=tuple)
+    duplicate_rate: float | None = None
+    delay_ms: str | None = None
+    ledger_file: str | None = None
+    ledger_capacity: int = 100_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -44,8 +50,10 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> Any:
-    if name in ("port", "seed"):
+    if name in ("port", "seed", "ledger_capacity"):
         return int(raw)
+    if name == "duplicate_rate":
+        return float(raw)
     if name == "rules":
         return tuple(p for p in raw.split(os.pathsep) if p)
     return raw
