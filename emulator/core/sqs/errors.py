@@ -18,3 +18,64 @@ class QueueNameExists(DomainError):
     """``CreateQueue`` with an existing name but different attributes or tags."""
 
     code = "QueueNameExists"
+
+class QueueDeletedRecently(DomainError):
+    """``CreateQueue`` within 60 seconds of deleting a queue of the same name (AWS CreateQueue)."""
+
+    code = "QueueDeletedRecently"
+
+    def __init__(
+        self,
+        message: str = (
+            "You must wait 60 seconds after deleting a queue before you can create another "
+            "with the same name."
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
+class ReceiptHandleIsInvalid(DomainError):
+    """A receipt handle that this queue never issued (malformed, or of another queue)."""
+
+    code = "ReceiptHandleIsInvalid"
+
+    def __init__(self, handle: str) -> None:
+        super().__init__(f'The input receipt handle "{handle}" is not a valid receipt handle.')
+
+
+class MessageNotInflight(DomainError):
+    """The message named by a receipt handle is not in flight (modelled by AWS; see queue.py)."""
+
+    code = "MessageNotInflight"
+
+    def __init__(self, message: str = "The message referred to isn't in flight.") -> None:
+        super().__init__(message)
+
+
+class PurgeQueueInProgress(DomainError):
+    """A second ``PurgeQueue`` on one queue within 60 seconds (AWS PurgeQueue)."""
+
+    code = "PurgeQueueInProgress"
+
+    def __init__(self, queue_name: str) -> None:
+        super().__init__(
+            f"Only one PurgeQueue operation on {queue_name} is allowed every 60 seconds."
+        )
+
+
+class BatchRequestTooLong(DomainError):
+    """The entries of a ``SendMessageBatch`` add up to more than the batch size limit."""
+
+    code = "BatchRequestTooLong"
+
+    def __init__(self, limit: int, size: int) -> None:
+        super().__init__(
+            f"Batch requests cannot be longer than {limit} bytes. You have sent {size} bytes."
+        )
+
+
+class OverLimit(DomainError):
+    """A per-queue limit was reached (for example the number of AddPermission statements)."""
+
+    code = "OverLimit"
+
