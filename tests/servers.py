@@ -1,72 +1,9 @@
-"""Real servers for tests: the emulator under uvicorn on a free loopback port, in a thread."""
+"""Real servers for tests: the package's own in-process server (see ``emulator.testing``)."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
-from dataclasses import dataclass
+from emulator.testing.server import EmulatorServer, free_port, start_server
 
-import httpx
-import uvicorn
+RunningServer = EmulatorServer
 
-from emulator.app import EmulatorApp, create_app
-from emulator.core.clock import Clock
-from emulator.settings import Settings
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class RunningServer:
-    """An emulator served by uvicorn (httptools + uvloop, as in production) on a thread."""
-
-    app: EmulatorApp
-    server: uvicorn.Server
-    thread: threading.Thread
-    url: str
-
-    def reset(self) -> None:
-        """``POST /_emulator/reset`` over HTTP."""
-        httpx.post(f"{self.url}/_emulator/reset").raise_for_status()
-
-    def stop(self) -> None:
-        """Ask uvicorn to exit and wait for the thread."""
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def start_server(settings: Settings | None = None, clock: Clock | None = None) -> RunningServer:
-    """Start an emulator on a free port and wait until it answers its health check."""
-    port = free_port()
-    settings = (settings or Settings()).with_overrides(port=port)
-    app = create_app(settings, clock=clock)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        loop="uvloop",
-        http="httptools",
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_emulator/health", timeout=1).status_code == 200:
-                return RunningServer(app, server, thread, url)
-        except httpx.HTTPError:
-            time.sleep(0.02)
-    raise RuntimeError("the emulator did not become healthy within 10 s")
+__all__ = ["RunningServer", "free_port", "start_server"]
