@@ -79,3 +79,71 @@ class OverLimit(DomainError):
 
     code = "OverLimit"
 
+
+
+class InvalidAttributeName(DomainError):
+    """A queue attribute name that does not exist or cannot be set (CreateQueue, Set/Get…)."""
+
+    code = "InvalidAttributeName"
+
+
+class InvalidAttributeValue(DomainError):
+    """A queue attribute value out of its documented range or form."""
+
+    code = "InvalidAttributeValue"
+
+
+class InvalidMessageContents(DomainError):
+    """A message body with characters outside the allowed set (API Reference, SendMessage)."""
+
+    code = "InvalidMessageContents"
+
+
+class UnsupportedOperation(DomainError):
+    """A request SQS understands but does not support (e.g. list-valued message attributes)."""
+
+    code = "UnsupportedOperation"
+
+
+class EmptyBatchRequest(DomainError):
+    """A batch request without entries."""
+
+    code = "EmptyBatchRequest"
+
+    def __init__(self, entry: str) -> None:
+        super().__init__(f"There should be at least one {entry} in the request.")
+
+
+class TooManyEntriesInBatchRequest(DomainError):
+    """A batch request with more than 10 entries."""
+
+    code = "TooManyEntriesInBatchRequest"
+
+    def __init__(self, limit: int, count: int) -> None:
+        super().__init__(
+            f"Maximum number of entries per request are {limit}. You have sent {count}."
+        )
+
+
+class BatchEntryIdsNotDistinct(DomainError):
+    """Two entries of one batch request share an ``Id``."""
+
+    code = "BatchEntryIdsNotDistinct"
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(f"Id {entry_id} repeated.")
+
+
+class InvalidBatchEntryId(DomainError):
+    """A batch entry ``Id`` that is not 1-80 alphanumerics, hyphens and underscores."""
+
+    code = "InvalidBatchEntryId"
+
+    def __init__(
+        self,
+        message: str = (
+            "A batch entry id can only contain alphanumeric characters, hyphens and "
+            "underscores. It can be at most 80 letters long."
+        ),
+    ) -> None:
+        super().__init__(message)
