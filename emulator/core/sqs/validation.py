@@ -631,7 +631,7 @@ def check_number(name: str, value: str) -> None:
     if number.is_zero():
         return
     magnitude = abs(number)
-    digits = len(number.normalize().as_tuple().digits)
+    digits = len("".join(map(str, number.as_tuple().digits)).strip("0"))
     if digits > NUMBER_MAX_DIGITS or not NUMBER_MIN_MAGNITUDE <= magnitude <= NUMBER_MAX_MAGNITUDE:
         raise InvalidParameterValue(MSG_NUMBER_RANGE.format(value=value, name=name))
 
