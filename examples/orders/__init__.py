@@ -1,0 +1,1 @@
+"""An order-processing consumer, naive and idempotent, for chaos-testing with eventbus-emulator."""
