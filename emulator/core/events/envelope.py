@@ -1,0 +1,114 @@
+"""PutEvents entries and the event envelope EventBridge delivers.
+
+The envelope (user guide, "Amazon EventBridge events") is exactly::
+
+    {"version": "0", "id": ..., "detail-type": ..., "source": ..., "account": ...,
+     "time": "YYYY-MM-DDTHH:MM:SSZ", "region": ..., "resources": [...], "detail": {...}}
+
+in that order, serialised minified. ``time`` is the entry's ``Time`` if given, else the ingestion
+time, in UTC to the second. An event forwarded to another bus keeps its envelope, id included.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from emulator.core.events.errors import MALFORMED_DETAIL, REQUIRED_ARGUMENT
+
+Entry = dict[str, Any]
+EntryError = tuple[str, str]  # (ErrorCode, ErrorMessage)
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_TIME_BYTES = 14  # an entry's Time counts as 14 bytes
+
+
+def to_json(value: Any) -> str:
+    """Minified JSON, as EventBridge sends it to targets."""
+    return _ENCODER.encode(value)
+
+
+@lru_cache(maxsize=256)
+def format_time(seconds: int) -> str:
+    """Epoch seconds as ``2024-01-02T03:04:05Z``."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(eq=False, slots=True)
+class Event:
+    """One accepted event: its envelope and what EventBridge knows about its ingestion."""
+
+    id: str
+    payload: dict[str, Any]
+    ingested_at: float
+    trace_header: str | None = None
+    _json: str | None = None
+
+    @property
+    def json(self) -> str:
+        """The envelope as minified JSON (serialised once, shared by every target)."""
+        text = self._json
+        if text is None:
+            text = self._json = to_json(self.payload)
+        return text
+
+    def forwarded(self, now: float) -> Event:
+        """The same event (id and envelope) as ingested again by another bus at ``now``."""
+        return Event(self.id, self.payload, now, self.trace_header, self._json)
+
+
+def entry_size(entry: Entry) -> int:
+    """An entry's size as AWS counts it: Time is 14 bytes, the rest their UTF-8 length."""
+    size = _TIME_BYTES if "Time" in entry else 0
+    for key in ("Source", "DetailType", "Detail"):
+        value = entry.get(key)
+        if value:
+            size += len(value.encode("utf-8"))
+    for resource in entry.get("Resources") or ():
+        size += len(resource.encode("utf-8"))
+    return size
+
+
+def check_entry(entry: Entry) -> tuple[dict[str, Any] | None, EntryError | None]:
+    """The entry's parsed ``Detail``, or the per-entry error AWS reports for it.
+
+    AWS reports a missing ``Source``, ``DetailType`` or ``Detail`` as ``InvalidArgument`` (in that
+    order), and a ``Detail`` that is not a JSON object as ``MalformedDetail``.
+    """
+    for name in ("Source", "DetailType", "Detail"):
+        if not entry.get(name):
+            return None, ("InvalidArgument", REQUIRED_ARGUMENT.format(name=name))
+    detail = _object(entry["Detail"])
+    if detail is None:
+        return None, ("MalformedDetail", MALFORMED_DETAIL)
+    return detail, None
+
+
+def _object(text: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def make_event(
+    entry: Entry, detail: dict[str, Any], *, event_id: str, account: str, region: str, now: float
+) -> Event:
+    """The event for a valid entry, put by ``account`` in ``region`` at ``now``."""
+    when = entry.get("Time")
+    payload = {
+        "version": "0",
+        "id": event_id,
+        "detail-type": entry["DetailType"],
+        "source": entry["Source"],
+        "account": account,
+        "time": format_time(int(now if when is None else when)),
+        "region": region,
+        "resources": list(entry.get("Resources") or ()),
+        "detail": detail,
+    }
+    return Event(event_id, payload, now, entry.get("TraceHeader"))
