@@ -15,6 +15,21 @@ if [ ! -x .venv-query/bin/python ]; then
 fi
 .venv-query/bin/python -m pip install -q --disable-pip-version-check 'botocore==1.31.80' 'boto3==1.28.80'
 
+# @aws-sdk/client-sqs v3 for tests/e2e/test_sqs_clients.py, from the committed lock file; reinstalled
+# only when the lock file changes. Without npm that test skips and says so.
+if command -v npm >/dev/null 2>&1; then
+  (
+    cd tests/clients/node
+    lock=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [ "$(cat node_modules/.lock-sha256 2>/dev/null)" != "$lock" ]; then
+      npm ci --no-audit --no-fund --loglevel=error
+      echo "$lock" >node_modules/.lock-sha256
+    fi
+  )
+else
+  echo "== npm not found: the @aws-sdk/client-sqs v3 test will be skipped"
+fi
+
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
