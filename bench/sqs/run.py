@@ -158,7 +158,8 @@ def fmt(value: float | None, digits: int = 0) -> str:
 
 def integrity(result: dict[str, Any]) -> str:
     """Lost/duplicated/MD5 and error counts of a loadgen result."""
-    parts = [f"errors={result.get('errors', 0)}"]
+    errors = result.get("errors", 0)
+    parts = [f"errors={sum(errors.values()) if isinstance(errors, dict) else errors}"]
     for key in ("lost", "duplicated", "md5_mismatch", "md5_mismatch_on_receive", "failed_entries"):
         if key in result:
             parts.append(f"{key}={result[key]}")
