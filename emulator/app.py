@@ -15,11 +15,13 @@ from emulator.api.dispatch import (
     QuerySupport,
     ServiceEndpoint,
 )
+from emulator.api.events import events_operations
 from emulator.api.faults import ApiFaults
 from emulator.api.sqs import sqs_operations
 from emulator.chaosflags import startup_chaos
 from emulator.core.chaos import Chaos, Ledger
 from emulator.core.clock import Clock, SystemClock
+from emulator.core.events import EventsBackend
 from emulator.core.ids import IdFactory
 from emulator.core.sqs.backend import SqsBackend
 from emulator.protocol.sqs_names import SQS_QUERY_NAMES, SQS_XML_NAMESPACE
@@ -73,7 +75,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     initial_chaos = startup_chaos(settings)
     chaos = Chaos(initial_chaos, fallback_seed=settings.seed)
     sqs = SqsBackend(clock=clock, ids=ids)
-    emulator = Emulator(settings, clock, ids, chaos, ledger, [sqs], initial_chaos)
+    events = EventsBackend(clock, ids, sqs)
+    emulator = Emulator(settings, clock, ids, chaos, ledger, [sqs, events], initial_chaos)
     services = [
         ServiceEndpoint(
             "sqs",
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             json_type_prefix="com.amazonaws.sqs#",
             query=QuerySupport(SQS_QUERY_NAMES, SQS_XML_NAMESPACE),
         ),
+        ServiceEndpoint("events", events_operations(events)),
     ]
     aws = AwsEndpoint(services, settings.account_id, settings.region, ApiFaults(chaos, ledger))
     return EmulatorApp(emulator, aws, build_admin(emulator))

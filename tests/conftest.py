@@ -83,3 +83,14 @@ def sqs(request: pytest.FixtureRequest, emulator: RunningServer) -> Any:
 def sqs_json(emulator: RunningServer) -> Any:
     """An SQS client speaking AWS JSON 1.0 only."""
     return make_sqs_client(emulator.url, "json")
+
+
+def make_events_client(url: str, **kwargs: Any) -> Any:
+    """A boto3 EventBridge client (AWS JSON 1.1), no retries."""
+    return boto3.client("events", endpoint_url=url, config=client_config(), **kwargs)
+
+
+@pytest.fixture
+def events(emulator: RunningServer) -> Any:
+    """An EventBridge client against a freshly reset emulator."""
+    return make_events_client(emulator.url)
