@@ -221,7 +221,12 @@ def _query_list(shape: Shape, names: QueryNames) -> QueryReader:
     element = names.list_members.get(shape.name, "member")
 
     def read(form: Mapping[str, str], prefix: str) -> Any:
-        base = prefix if flattened else f"{prefix}.{element}"
+        if not flattened:
+            base = f"{prefix}.{element}"
+        elif element != "member":
+            base = _renamed(prefix, element)  # botocore: a flattened list's items take its name
+        else:
+            base = prefix
         items = []
         index = 1
         while True:
@@ -234,6 +239,12 @@ def _query_list(shape: Shape, names: QueryNames) -> QueryReader:
         return items or None
 
     return read
+
+
+def _renamed(prefix: str, name: str) -> str:
+    """``prefix`` with its last part replaced by ``name`` (AttributeNames → AttributeName)."""
+    head, dot, _ = prefix.rpartition(".")
+    return f"{head}.{name}" if dot else name
 
 
 def _query_map(shape: Shape, names: QueryNames) -> QueryReader:
