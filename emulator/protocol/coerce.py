@@ -197,6 +197,9 @@ def _query_structure(shape: Shape, names: QueryNames) -> QueryReader:
         for name, ref in shape.members.items()
     ]
     required = tuple(shape.required_members)
+    # The query protocol cannot send an empty list: a required list that is absent is empty, so
+    # the service answers as for [] (SQS: EmptyBatchRequest), not MissingParameter.
+    lists = frozenset(name for name, ref in shape.members.items() if ref.type_name == "list")
 
     def read(form: Mapping[str, str], prefix: str) -> Any:
         out: dict[str, Any] = {}
@@ -208,7 +211,9 @@ def _query_structure(shape: Shape, names: QueryNames) -> QueryReader:
             if value is not None:
                 out[name] = value
         for name in required:
-            if name not in out:
+            if name in lists and name not in out:
+                out[name] = []
+            elif name not in out:
                 raise _missing(_join(prefix, names.member(shape.name, name)))
         return out if out or not prefix else None
 
