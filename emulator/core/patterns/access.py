@@ -17,8 +17,12 @@ from typing import Any, TypeAlias
 Membership: TypeAlias = tuple[tuple[int, int], ...]
 LeafList: TypeAlias = list[tuple[Any, Membership]]
 Getter: TypeAlias = Callable[[dict[str, Any]], LeafList]
+FastGetter: TypeAlias = Callable[[dict[str, Any]], Any]
 
 _MISSING = object()
+MISSING: Any = _MISSING  # no leaf at the path
+COMPLEX: Any = object()  # an array or a dotted key on the way: ask the full getter
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 TRUE_KEY = object()
 FALSE_KEY = object()
 NULL_KEY = object()
@@ -73,43 +77,41 @@ def make_getter(path: str) -> Getter:
         elif at == count:
             out.append((value, membership))
 
-    def walk(event: dict[str, Any]) -> LeafList:
+    def get(event: dict[str, Any]) -> LeafList:
         out: LeafList = []
         visit(event, 0, (), out)
         return out
 
-    return _with_plain_fast_path(segments, walk)
+    return get
 
 
-def _with_plain_fast_path(segments: list[str], walk: Getter) -> Getter:
-    """Plain dicts all the way down, no dotted keys on the way: a few ``dict.get`` calls.
+def make_fast_getter(path: str) -> FastGetter:
+    """The leaf at ``path`` when it is one plain value reached through plain dicts.
 
-    Anything else (a list on the way, an event key containing a dot that could also spell the
-    path) is left to the general ``walk``.
+    Returns the value itself, :data:`MISSING` when there is no leaf, or :data:`COMPLEX` when
+    an array or an event key containing a dot is on the way (then the full getter decides).
+    No allocation on the common path: this is what routing an event mostly calls.
     """
+    segments = path.split(".")
     last = segments[-1]
     levels = tuple(
         (segment, tuple(".".join(segments[i:j]) for j in range(i + 2, len(segments) + 1)))
         for i, segment in enumerate(segments[:-1])
     )
 
-    def get(event: dict[str, Any]) -> LeafList:
+    def get(event: dict[str, Any]) -> Any:
         node: Any = event
         for segment, dotted in levels:
             for key in dotted:
                 if key in node:
-                    return walk(event)
+                    return COMPLEX
             node = node.get(segment, _MISSING)
             if type(node) is not dict:
-                if node is _MISSING:
-                    return []
-                return walk(event)
+                return _MISSING if node is _MISSING else COMPLEX
         value = node.get(last, _MISSING)
-        if value is _MISSING or type(value) is dict:
-            return []
-        if type(value) is list:
-            return walk(event)
-        return [(value, ())]
+        if value.__class__ in _SCALARS or value is _MISSING:
+            return value
+        return _MISSING if type(value) is dict else COMPLEX
 
     return get
 

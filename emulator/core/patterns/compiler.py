@@ -19,10 +19,14 @@ from functools import lru_cache
 from typing import Any, TypeAlias
 
 from emulator.core.patterns.access import (
+    COMPLEX,
+    MISSING,
+    FastGetter,
     Getter,
     LeafList,
     Membership,
     as_float,
+    make_fast_getter,
     make_getter,
     value_key,
 )
@@ -55,6 +59,7 @@ class CompiledField:
 
     path: str
     get: Getter
+    fast_get: FastGetter
     accepts: Predicate
     absent_ok: bool
     exact_keys: frozenset[Any] | None
@@ -109,6 +114,7 @@ def _compile_sub_rule(rule: SubRule) -> CompiledSubRule:
 # Getters and predicates are shared by every rule that needs the same one: thousands of rules
 # on one bus then touch a few hot closures instead of thousands of copies (CPU caches).
 shared_getter = lru_cache(maxsize=16384)(make_getter)
+shared_fast_getter = lru_cache(maxsize=16384)(make_fast_getter)
 
 
 @lru_cache(maxsize=16384)
@@ -126,6 +132,7 @@ def _compile_field(path: str, matchers: tuple[Matcher, ...]) -> CompiledField:
     return CompiledField(
         path=path,
         get=shared_getter(path),
+        fast_get=shared_fast_getter(path),
         accepts=_shared_predicate(_predicate_key(matchers)),
         absent_ok=absent_ok,
         exact_keys=None if absent_ok else _exact_keys(matchers),
@@ -160,28 +167,50 @@ def _prefixes(matchers: tuple[Matcher, ...]) -> frozenset[str] | None:
 
 
 def _sub_rule_test(fields: tuple[CompiledField, ...]) -> Callable[[Event], bool]:
-    plan = tuple((f.get, f.accepts, f.absent_ok) for f in fields)
+    plan = tuple((f.fast_get, f.get, f.accepts, f.absent_ok) for f in fields)
 
     def test(event: Event) -> bool:
-        for get, accepts, absent_ok in plan:
-            leaves = get(event)
-            if not leaves:
-                if absent_ok:
-                    continue
-                return False
-            for value, membership in leaves:
-                if membership:
+        in_array = False
+        for fast_get, get, accepts, absent_ok in plan:
+            value = fast_get(event)
+            if value is MISSING:
+                if not absent_ok:
+                    return False
+            elif value is COMPLEX:
+                verdict = _field_verdict(get(event), accepts, absent_ok, in_array)
+                if verdict is _SEARCH:
                     return _array_consistent_test(plan, event)
-                if accepts(value):
-                    break
-            else:
+                if verdict is _FAIL:
+                    return False
+                in_array = in_array or verdict is _IN_ARRAY
+            elif not accepts(value):
                 return False
         return True
 
     return test
 
 
-Plan: TypeAlias = tuple[tuple[Getter, Predicate, bool], ...]
+_FAIL, _PLAIN, _IN_ARRAY, _SEARCH = "fail", "plain", "in-array", "search"
+
+
+def _field_verdict(leaves: LeafList, accepts: Predicate, absent_ok: bool, in_array: bool) -> str:
+    """One field with arrays or dotted keys on the way, while at most one field used arrays.
+
+    A leaf taken from an array is consistent with leaves outside any array, so as long as only
+    one field picks from arrays the first accepted leaf will do; a second such field needs the
+    full search.
+    """
+    if not leaves:
+        return _PLAIN if absent_ok else _FAIL
+    if in_array and any(membership for _, membership in leaves):
+        return _SEARCH
+    for value, membership in leaves:
+        if accepts(value):
+            return _IN_ARRAY if membership else _PLAIN
+    return _FAIL
+
+
+Plan: TypeAlias = tuple[tuple[FastGetter, Getter, Predicate, bool], ...]
 
 
 def _array_consistent_test(plan: Plan, event: Event) -> bool:
@@ -190,14 +219,14 @@ def _array_consistent_test(plan: Plan, event: Event) -> bool:
     ``exists: false`` holds when no leaf at the path is consistent with the leaves chosen for
     the paths before it (event-ruler's order); see :mod:`.reference`.
     """
-    leaves = [get(event) for get, _, _ in plan]
+    leaves = [get(event) for _, get, _, _ in plan]
     return _search(plan, leaves, 0, {})
 
 
 def _search(plan: Plan, leaves: list[LeafList], i: int, chosen: dict[int, int]) -> bool:
     if i == len(plan):
         return True
-    _, accepts, absent_ok = plan[i]
+    _, _, accepts, absent_ok = plan[i]
     present = False
     for value, membership in leaves[i]:
         if not _consistent(chosen, membership):
