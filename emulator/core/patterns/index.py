@@ -19,13 +19,15 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from emulator.core.patterns.access import Getter, make_getter, value_key
+from emulator.core.patterns.access import COMPLEX, MISSING, FastGetter, Getter, value_key
 from emulator.core.patterns.compiler import (
     CompiledField,
     CompiledPattern,
     CompiledSubRule,
     Event,
     compile_pattern,
+    shared_fast_getter,
+    shared_getter,
 )
 
 K = TypeVar("K", bound=Hashable)
@@ -37,6 +39,7 @@ class _PathBuckets:
     """Everything filed under one path: exact-value buckets and prefix buckets."""
 
     get: Getter
+    fast_get: FastGetter
     exact: dict[Any, dict[SubKey, CompiledSubRule]] = field(default_factory=dict)
     prefix: dict[str, dict[SubKey, CompiledSubRule]] = field(default_factory=dict)
     prefix_lengths: Counter[int] = field(default_factory=Counter)
@@ -124,24 +127,16 @@ class RuleIndex(Generic[K]):
     # ------------------------------------------------------------------ internals
 
     def _candidates(self, event: Event) -> dict[SubKey, CompiledSubRule]:
-        found: dict[SubKey, CompiledSubRule] = dict(self._fallback)
+        found: dict[SubKey, CompiledSubRule] = dict(self._fallback) if self._fallback else {}
         for buckets in self._paths.values():
-            leaves = buckets.get(event)
-            if not leaves:
+            value = buckets.fast_get(event)
+            if value is MISSING:
                 continue
-            exact, prefix, lengths = buckets.exact, buckets.prefix, buckets.lengths
-            for value, _ in leaves:
-                if exact:
-                    hit = exact.get(value_key(value))
-                    if hit:
-                        found.update(hit)
-                if lengths and isinstance(value, str):
-                    for n in lengths:
-                        if n > len(value):
-                            break
-                        hit = prefix.get(value[:n])
-                        if hit:
-                            found.update(hit)
+            if value is COMPLEX:
+                for leaf, _ in buckets.get(event):
+                    _collect(buckets, leaf, found)
+            else:
+                _collect(buckets, value, found)
         return found
 
     def _place(self, key: SubKey, sub: CompiledSubRule) -> _Placement:
@@ -182,7 +177,8 @@ class RuleIndex(Generic[K]):
     def _buckets(self, path: str) -> _PathBuckets:
         buckets = self._paths.get(path)
         if buckets is None:
-            buckets = self._paths[path] = _PathBuckets(make_getter(path))
+            buckets = _PathBuckets(shared_getter(path), shared_fast_getter(path))
+            self._paths[path] = buckets
         return buckets
 
     def _best_anchor(self, fields: tuple[CompiledField, ...]) -> _Placement | None:
@@ -210,3 +206,19 @@ class RuleIndex(Generic[K]):
             return float(len(keys))
         table = buckets.exact if kind == "exact" else buckets.prefix
         return sum(len(table.get(k, ())) + 1 for k in keys) / (len(table) + 1)
+
+
+def _collect(buckets: _PathBuckets, value: Any, found: dict[SubKey, CompiledSubRule]) -> None:
+    """Add the sub-rules filed under this event value (its exact key, its prefixes)."""
+    if buckets.exact:
+        hit = buckets.exact.get(value_key(value))
+        if hit:
+            found.update(hit)
+    if buckets.lengths and isinstance(value, str):
+        prefix = buckets.prefix
+        for n in buckets.lengths:
+            if n > len(value):
+                break
+            hit = prefix.get(value[:n])
+            if hit:
+                found.update(hit)
