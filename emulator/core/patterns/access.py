@@ -88,9 +88,10 @@ def make_getter(path: str) -> Getter:
 def make_fast_getter(path: str) -> FastGetter:
     """The leaf at ``path`` when it is one plain value reached through plain dicts.
 
-    Returns the value itself, :data:`MISSING` when there is no leaf, or :data:`COMPLEX` when
-    an array or an event key containing a dot is on the way (then the full getter decides).
-    No allocation on the common path: this is what routing an event mostly calls.
+    Returns the value itself, the event's list itself when the path ends on an array (see
+    :func:`scalars_of`), :data:`MISSING` when there is no leaf, or :data:`COMPLEX` when an array
+    or an event key containing a dot is on the way (then the full getter decides). No
+    allocation: this is what routing an event mostly calls.
     """
     segments = path.split(".")
     last = segments[-1]
@@ -109,11 +110,16 @@ def make_fast_getter(path: str) -> FastGetter:
             if type(node) is not dict:
                 return _MISSING if node is _MISSING else COMPLEX
         value = node.get(last, _MISSING)
-        if value.__class__ in _SCALARS or value is _MISSING:
+        if value.__class__ in _SCALARS or value is _MISSING or type(value) is list:
             return value
         return _MISSING if type(value) is dict else COMPLEX
 
     return get
+
+
+def scalars_of(values: list[Any]) -> bool:
+    """Whether an array holds only leaf values (no nested arrays or objects)."""
+    return all(v.__class__ in _SCALARS for v in values)
 
 
 def _single_key_getter(key: str) -> Getter:

@@ -28,6 +28,7 @@ from emulator.core.patterns.access import (
     as_float,
     make_fast_getter,
     make_getter,
+    scalars_of,
     value_key,
 )
 from emulator.core.patterns.ip import parse_ip
@@ -176,8 +177,12 @@ def _sub_rule_test(fields: tuple[CompiledField, ...]) -> Callable[[Event], bool]
             if value is MISSING:
                 if not absent_ok:
                     return False
-            elif value is COMPLEX:
-                verdict = _field_verdict(get(event), accepts, absent_ok, in_array)
+            elif value is COMPLEX or value.__class__ is list:
+                verdict = (
+                    _flat_array_verdict(value, accepts, absent_ok, in_array)
+                    if value is not COMPLEX and scalars_of(value)
+                    else _field_verdict(get(event), accepts, absent_ok, in_array)
+                )
                 if verdict is _SEARCH:
                     return _array_consistent_test(plan, event)
                 if verdict is _FAIL:
@@ -191,6 +196,20 @@ def _sub_rule_test(fields: tuple[CompiledField, ...]) -> Callable[[Event], bool]
 
 
 _FAIL, _PLAIN, _IN_ARRAY, _SEARCH = "fail", "plain", "in-array", "search"
+
+
+def _flat_array_verdict(
+    values: list[Any], accepts: Predicate, absent_ok: bool, in_array: bool
+) -> str:
+    """A field ending on an array of plain values (the common ``resources``/``tags`` case)."""
+    if not values:
+        return _PLAIN if absent_ok else _FAIL
+    if in_array:
+        return _SEARCH
+    for value in values:
+        if accepts(value):
+            return _IN_ARRAY
+    return _FAIL
 
 
 def _field_verdict(leaves: LeafList, accepts: Predicate, absent_ok: bool, in_array: bool) -> str:

@@ -19,7 +19,14 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from emulator.core.patterns.access import COMPLEX, MISSING, FastGetter, Getter, value_key
+from emulator.core.patterns.access import (
+    COMPLEX,
+    MISSING,
+    FastGetter,
+    Getter,
+    scalars_of,
+    value_key,
+)
 from emulator.core.patterns.compiler import (
     CompiledField,
     CompiledPattern,
@@ -132,8 +139,11 @@ class RuleIndex(Generic[K]):
             value = buckets.fast_get(event)
             if value is MISSING:
                 continue
-            if value is COMPLEX:
+            if value is COMPLEX or (value.__class__ is list and not scalars_of(value)):
                 for leaf, _ in buckets.get(event):
+                    _collect(buckets, leaf, found)
+            elif value.__class__ is list:
+                for leaf in value:
                     _collect(buckets, leaf, found)
             else:
                 _collect(buckets, value, found)
