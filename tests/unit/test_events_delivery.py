@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from emulator.core.errors import DomainError
 from emulator.core.events.arns import BusRef
-from emulator.core.events.delivery import retry_delay
+from emulator.core.events.delivery import retry_delay, sqs_failure
 from emulator.core.events.limits import DEFAULT_LIMITS
 from emulator.core.events.rules import DISABLED
 from tests.unit.events_fakes import (
@@ -301,3 +302,19 @@ def test_each_accepted_event_gets_a_distinct_id(count: int) -> None:
     backend.run_due()
     assert len(set(ids)) == count
     assert sorted(s.json["id"] for s in sqs.sent) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "retryable"),
+    [
+        (DomainError("gone", code="QueueDoesNotExist"), "NO_RESOURCE", False),
+        (DomainError("too big", code="InvalidParameterValue"), "INVALID_PARAMETER", False),
+        (DomainError("slow down", code="RequestThrottled"), "THROTTLING", True),
+        (DomainError("oops", code="InternalError", status=500), "INTERNAL_ERROR", True),
+    ],
+)
+def test_sqs_errors_map_to_dead_letter_codes(
+    error: DomainError, code: str, retryable: bool
+) -> None:
+    failure = sqs_failure(error)
+    assert (failure.code, failure.retryable, failure.message) == (code, retryable, error.message)

@@ -34,6 +34,7 @@ from emulator.core.events.errors import (
     NO_RESOURCE,
     THIRD_ACCOUNT_HOP,
     THIRD_REGION_HOP,
+    THROTTLING,
     DeliveryFailure,
 )
 from emulator.core.events.limits import EventsLimits
@@ -41,6 +42,7 @@ from emulator.core.events.scheduler import Scheduler
 from emulator.core.events.targets import Target
 
 MAX_ATTEMPTS = "MaximumRetryAttempts"
+THROTTLED = frozenset({"RequestThrottled", "ThrottlingException", "KmsThrottled", "OverLimit"})
 MAX_AGE = "MaximumEventAgeInSeconds"
 
 
@@ -183,9 +185,12 @@ class SqsSink:
 
 def sqs_failure(exc: DomainError) -> DeliveryFailure:
     """How EventBridge reports an SQS error: a missing queue is ``NO_RESOURCE``, a refused
-    message (too large, invalid characters) ``INVALID_PARAMETER``; neither is retried."""
+    message (too large, invalid characters) ``INVALID_PARAMETER``, neither retried; throttling
+    (``THROTTLING``) and service-side errors (``INTERNAL_ERROR``) are retried."""
     if exc.code == "QueueDoesNotExist":
         return DeliveryFailure(NO_RESOURCE, exc.message, retryable=False)
+    if exc.code in THROTTLED:
+        return DeliveryFailure(THROTTLING, exc.message, retryable=True)
     if exc.sender_fault and (exc.status is None or exc.status < 500):
         return DeliveryFailure(INVALID_PARAMETER, exc.message, retryable=False)
     return DeliveryFailure(INTERNAL_ERROR, exc.message, retryable=True)
