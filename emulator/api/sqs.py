@@ -6,6 +6,7 @@ protocol), call the backend, and return the output document. Nothing here knows 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,17 +48,30 @@ def parse_queue_url(ctx: RequestContext, url: str) -> tuple[Scope, str]:
     ``https://queue.amazonaws.com/<account>/<name>``); the region of an AWS URL wins over the
     request's. A bare queue name is accepted too, as AWS accepts it.
     """
+    parts = split_queue_url(url)
+    if parts is None:
+        raise QueueDoesNotExist()
+    region, account, name = parts
+    return (account or ctx.account, region or ctx.region), name
+
+
+@functools.lru_cache(maxsize=4096)
+def split_queue_url(url: str) -> tuple[str | None, str | None, str] | None:
+    """``(region or None, account or None, name)`` of a queue URL; ``None`` if it is not one.
+
+    Cached: clients send the same few URLs on every call.
+    """
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
     if not parts.scheme and len(segments) == 1:
-        return (ctx.account, ctx.region), segments[0]
+        return None, None, segments[0]
     if len(segments) != 2:
-        raise QueueDoesNotExist()
-    region = ctx.region
+        return None
     host = parts.hostname or ""
+    region = None
     if host.startswith("sqs.") and host.endswith(".amazonaws.com"):
         region = host.split(".")[1]
-    return (segments[0], region), segments[1]
+    return region, segments[0], segments[1]
 
 
 class AttributeFilter:
@@ -92,32 +106,28 @@ def system_names(params: Params) -> frozenset[str]:
 def system_attributes(message: Message, names: frozenset[str]) -> dict[str, str]:
     """A received message's ``Attributes``: the asked-for system attributes it has."""
     values: dict[str, str] = {}
-    for name in names:
-        value = _system_attribute(message, name)
-        if value is not None:
+    if "SenderId" in names:
+        values["SenderId"] = message.sender_id
+    if "SentTimestamp" in names:
+        values["SentTimestamp"] = str(millis(message.sent_at))
+    if "ApproximateReceiveCount" in names:
+        values["ApproximateReceiveCount"] = str(message.receive_count)
+    if "ApproximateFirstReceiveTimestamp" in names:
+        first = message.first_received_at or message.sent_at
+        values["ApproximateFirstReceiveTimestamp"] = str(millis(first))
+    trace = message.system_attributes.get("AWSTraceHeader")
+    if trace is not None and "AWSTraceHeader" in names:
+        values["AWSTraceHeader"] = str(trace.get("StringValue"))
+    optional = (
+        ("SequenceNumber", message.sequence_number),
+        ("MessageDeduplicationId", message.dedup_id),
+        ("MessageGroupId", message.group_id),
+        ("DeadLetterQueueSourceArn", message.dead_letter_source_arn),
+    )
+    for name, value in optional:
+        if value is not None and name in names:
             values[name] = value
     return values
-
-
-def _system_attribute(message: Message, name: str) -> str | None:
-    if name == "SenderId":
-        return message.sender_id
-    if name == "SentTimestamp":
-        return str(millis(message.sent_at))
-    if name == "ApproximateReceiveCount":
-        return str(message.receive_count)
-    if name == "ApproximateFirstReceiveTimestamp":
-        return str(millis(message.first_received_at or message.sent_at))
-    if name == "AWSTraceHeader":
-        trace = message.system_attributes.get("AWSTraceHeader")
-        return None if trace is None else str(trace.get("StringValue"))
-    simple = {
-        "SequenceNumber": message.sequence_number,
-        "MessageDeduplicationId": message.dedup_id,
-        "MessageGroupId": message.group_id,
-        "DeadLetterQueueSourceArn": message.dead_letter_source_arn,
-    }
-    return simple.get(name)
 
 
 def render_message(

@@ -9,18 +9,27 @@ from __future__ import annotations
 import random
 import uuid
 
+# RFC 4122 version 4: version nibble 4, variant bits 10 (what uuid.UUID(version=4) sets).
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
 
 class IdFactory:
     """Makes AWS-looking identifiers, reproducibly when seeded."""
 
     def __init__(self, seed: int | None = None) -> None:
         self._rng = random.Random(seed) if seed is not None else None
+        self._unseeded = random.Random()  # seeded from os.urandom; ids need not be secret
 
     def uuid(self) -> str:
-        """A UUID4 string (``MessageId``, event ``id``)."""
-        if self._rng is None:
-            return str(uuid.uuid4())
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        """A UUID4 string (``MessageId``, event ``id``), as ``str(uuid.UUID(int=…, version=4))``.
+
+        Formatted by hand: ``uuid.uuid4()`` costs more than the rest of a SendMessage.
+        """
+        bits = (self._rng or self._unseeded).getrandbits(128)
+        bits = (bits & _UUID4_CLEAR) | _UUID4_SET
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def token(self, nbytes: int = 32) -> str:
         """An opaque hex token (receipt-handle entropy, task handles)."""
