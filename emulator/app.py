@@ -6,6 +6,8 @@ independent emulators as they like by calling this function.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
@@ -19,6 +21,8 @@ from emulator.api.events import events_operations
 from emulator.api.faults import ApiFaults
 from emulator.api.sqs import sqs_operations
 from emulator.chaosflags import startup_chaos
+from emulator.config import Applier, InvalidRules, RulesFiles, RulesState, load_rules
+from emulator.config import Scope as RulesScope
 from emulator.core.chaos import Chaos, Ledger
 from emulator.core.clock import Clock, SystemClock
 from emulator.core.events import EventsBackend
@@ -72,11 +76,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     clock = clock or SystemClock()
     ids = IdFactory(settings.seed)
     ledger = Ledger(clock, settings.ledger_capacity, settings.ledger_file)
-    initial_chaos = startup_chaos(settings)
+    scope = RulesScope(settings.account_id, settings.region)
+    rules = load_rules(settings.rules, scope) if settings.rules else RulesState()
+    initial_chaos = startup_chaos(settings, rules.chaos)
     chaos = Chaos(initial_chaos, fallback_seed=settings.seed)
     sqs = SqsBackend(clock=clock, ids=ids)
     events = EventsBackend(clock, ids, sqs)
     emulator = Emulator(settings, clock, ids, chaos, ledger, [sqs, events], initial_chaos)
+    emulator.rules = _rules_files(emulator, Applier(sqs, events, scope), rules)
     services = [
         ServiceEndpoint(
             "sqs",
@@ -88,3 +95,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     ]
     aws = AwsEndpoint(services, settings.account_id, settings.region, ApiFaults(chaos, ledger))
     return EmulatorApp(emulator, aws, build_admin(emulator))
+
+
+def _rules_files(emulator: Emulator, applier: Applier, state: RulesState) -> RulesFiles:
+    """The rules files, their state applied; a hot reload that changes ``chaos:`` replaces
+    the chaos in force and the chaos a reset returns to."""
+    settings = emulator.settings
+
+    def on_chaos(document: dict[str, Any] | None) -> None:
+        emulator.initial_chaos = startup_chaos(settings, document)
+        emulator.chaos.configure(emulator.initial_chaos)
+
+    files = RulesFiles(settings.rules, applier, on_chaos)
+    problems = files.apply(state)
+    if problems:
+        raise InvalidRules(problems)
+    return files

@@ -1,19 +1,23 @@
-"""The ``eventbus-emulator`` command: ``serve`` (the default), ``test-pattern``."""
+"""The ``eventbus-emulator`` command: ``serve`` (the default), ``validate``, ``schema``,
+``test-pattern``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 import uvicorn
 
 from emulator import __version__
 from emulator.app import EmulatorApp, create_app
+from emulator.config import InvalidRules, Scope, json_schema, load_rules
 from emulator.core.errors import DomainError
 from emulator.settings import Settings
 
@@ -28,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the emulator (the default)")
     _add_serve_flags(serve)
     _add_serve_flags(parser)
+    validate = commands.add_parser("validate", help="check rules files without starting")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="rules files or folders")
+    validate.add_argument(
+        "--account-id", help="account of ${AWS::AccountId} (default 000000000000)"
+    )
+    validate.add_argument("--region", help="region of ${AWS::Region} (default us-east-1)")
+    commands.add_parser("schema", help="print the JSON Schema of rules files")
     pattern = commands.add_parser("test-pattern", help="match an event against a pattern")
     pattern.add_argument("--pattern", required=True, help="pattern JSON, or a file holding it")
     pattern.add_argument("--event", required=True, help="event JSON, or a file holding it")
@@ -48,6 +59,12 @@ def _add_serve_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--delay-ms", help="chaos: delay every delivery by MS or MIN-MAX ms")
     parser.add_argument("--ledger-file", help="also append the ledger to this JSONL file")
+    parser.add_argument(
+        "--rules",
+        action="append",
+        metavar="PATH",
+        help="rules file or folder, repeatable (default ./rules when it exists)",
+    )
 
 
 class _Server(uvicorn.Server):
@@ -83,6 +100,8 @@ def serve(settings: Settings) -> int:
     )
     try:
         app = create_app(settings)
+    except InvalidRules as exc:
+        return _refuse(exc)
     except DomainError as exc:
         print(f"eventbus-emulator: {exc.message}", file=sys.stderr)
         return 2
@@ -106,9 +125,48 @@ def serve(settings: Settings) -> int:
     return 0
 
 
+def _refuse(exc: InvalidRules) -> int:
+    """Print every problem of the rules files (one a line, on stderr); exit status 2."""
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    return 2
+
+
+def validate(paths: Sequence[str], settings: Settings) -> int:
+    """``eventbus-emulator validate``: 0 and a summary, or 2 and every problem."""
+    try:
+        state = load_rules(paths, Scope(settings.account_id, settings.region))
+    except InvalidRules as exc:
+        return _refuse(exc)
+    summary = state.summary()
+    print(
+        f"ok: {len(summary['files'])} file(s), {len(summary['queues'])} queue(s), "
+        f"{len(summary['buses'])} bus(es), {len(summary['rules'])} rule(s), "
+        f"{summary['chaos_faults']} chaos fault(s)"
+    )
+    return 0
+
+
+def _default_rules(flags: Sequence[str] | None, settings: Settings) -> tuple[str, ...] | None:
+    """``--rules`` flags, else ``EVENTBUS_RULES``, else ``./rules`` when it is a folder."""
+    if flags:
+        return tuple(flags)
+    if settings.rules:
+        return None
+    return ("rules",) if Path("rules").is_dir() else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
+    if args.command == "schema":
+        print(json.dumps(json_schema(), indent=2))
+        return 0
+    if args.command == "validate":
+        settings = Settings.from_env().with_overrides(
+            account_id=args.account_id, region=args.region
+        )
+        return validate(args.paths, settings)
     if args.command == "test-pattern":
         from emulator.core.patterns.cli import test_pattern_command
 
@@ -125,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         delay_ms=args.delay_ms,
         ledger_file=args.ledger_file,
     )
+    settings = settings.with_overrides(rules=_default_rules(args.rules, settings))
     return serve(settings)
 
 

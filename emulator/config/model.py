@@ -12,6 +12,19 @@ from typing import Any
 from emulator.config.loader import Document, FieldPath
 
 SECTION_NAME_FIELDS = {"queues": "QueueName", "buses": "Name", "rules": "Name"}
+PARTITION = "aws"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The account and region rules files describe (the settings' defaults)."""
+
+    account: str
+    region: str
+
+    def placeholder(self, name: str) -> str | None:
+        """The value of ``${AWS::<name>}``, or ``None`` for an unknown name."""
+        return {"AccountId": self.account, "Region": self.region, "Partition": PARTITION}.get(name)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from emulator.config.apply import dry_run
 from emulator.config.checks import attribute_text, bus_name, is_fifo, pattern_text
 from emulator.config.errors import InvalidRules, Problem
 from emulator.config.loader import Document, FieldPath, LoadError, load_file, rules_files
@@ -27,6 +28,7 @@ from emulator.config.model import (
     QueueSpec,
     RuleSpec,
     RulesState,
+    Scope,
     TargetSpec,
     describe,
 )
@@ -37,7 +39,6 @@ from emulator.core.events.errors import INPUT_ON_BUS_TARGET, SQS_PARAMETERS_REQU
 from emulator.core.sqs.validation import normalize_queue_attributes
 
 PLACEHOLDER = re.compile(r"\$\{AWS::([A-Za-z]+)\}")
-PARTITION = "aws"
 MSG_NOT_A_MAPPING = "must be a mapping with queues, buses, rules or chaos"
 MSG_DEFAULT_BUS = "the default bus always exists; do not declare it"
 MSG_FIFO_DLQ = "SQS FIFO is not supported by Dead Letter Queues."  # AWS, PutTargets
@@ -47,20 +48,12 @@ MSG_FIFO_TARGET_DEDUP = (
 )
 
 
-@dataclass(frozen=True)
-class Scope:
-    """The account and region rules files describe (the settings' defaults)."""
-
-    account: str
-    region: str
-
-    def placeholder(self, name: str) -> str | None:
-        """The value of ``${AWS::<name>}``, or ``None`` for an unknown name."""
-        return {"AccountId": self.account, "Region": self.region, "Partition": PARTITION}.get(name)
-
-
 def load_rules(paths: Iterable[str | Path], scope: Scope) -> RulesState:
-    """Read and validate the rules files at ``paths``; raises :class:`InvalidRules`."""
+    """Read and validate the rules files at ``paths``; raises :class:`InvalidRules`.
+
+    Last, the state is applied to throwaway backends (:func:`dry_run`), so that what the
+    backends themselves would refuse is reported too, before anything runs.
+    """
     problems: list[Problem] = []
     documents: list[Document] = []
     try:
@@ -72,7 +65,11 @@ def load_rules(paths: Iterable[str | Path], scope: Scope) -> RulesState:
             documents.append(load_file(path))
         except LoadError as exc:
             problems.append(_load_problem(exc))
-    return validate_documents(documents, scope, problems)
+    state = validate_documents(documents, scope, problems)
+    refused = dry_run(state, scope)
+    if refused:
+        raise InvalidRules(refused)
+    return state
 
 
 def _load_problem(exc: LoadError) -> Problem:

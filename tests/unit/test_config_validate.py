@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from emulator.config import Scope, load_rules
 from emulator.config.errors import InvalidRules
-from emulator.config.validate import Scope, load_rules
 
 SCOPE = Scope("000000000000", "us-east-1")
 SQS = "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}"
