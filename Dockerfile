@@ -6,21 +6,16 @@
 # BASE may be any image with python3 (3.11 or later) and its venv module; CI builds this same
 # file on a locally made Debian base where no image registry is reachable.
 ARG BASE=python:3.12-slim
-FROM ${BASE}
 
-LABEL org.opencontainers.image.title="eventbus-emulator" \
-      org.opencontainers.image.description="A local Amazon EventBridge and Amazon SQS with seeded chaos" \
-      org.opencontainers.image.licenses="Apache-2.0"
-
+# ---- build: a virtual environment with the emulator and its dependencies, then without pip ----
+FROM ${BASE} AS build
 ENV VIRTUAL_ENV=/opt/eventbus-emulator \
     PATH=/opt/eventbus-emulator/bin:$PATH \
-    PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-
 WORKDIR /build
 
-# The dependencies, read from pyproject.toml, in a layer of their own: a change to the code
-# rebuilds only the small layer below it.
+# The dependencies, read from pyproject.toml, in a step of their own: a change to the code
+# rebuilds only the steps below it.
 COPY pyproject.toml ./
 RUN python3 -m venv "$VIRTUAL_ENV" \
  && python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' \
@@ -29,14 +24,27 @@ RUN python3 -m venv "$VIRTUAL_ENV" \
 
 COPY README.md ./
 COPY emulator ./emulator
+# pip and setuptools are only needed to install: the runtime image is smaller without them.
 RUN pip install --no-cache-dir --no-deps . \
- && rm -rf /build \
- && useradd --system --create-home --home-dir /home/eventbus --uid 10001 --user-group eventbus \
+ && pip uninstall --yes pip setuptools
+
+# ---- runtime ----------------------------------------------------------------------------------
+FROM ${BASE}
+
+LABEL org.opencontainers.image.title="eventbus-emulator" \
+      org.opencontainers.image.description="A local Amazon EventBridge and Amazon SQS with seeded chaos" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+RUN useradd --system --create-home --home-dir /home/eventbus --uid 10001 --user-group eventbus \
  && mkdir /rules
+COPY --from=build /opt/eventbus-emulator /opt/eventbus-emulator
 
 # The rules folder: mount yours over it (read-only is enough). A directory rather than a VOLUME,
 # so runs without a mount leave no anonymous volumes behind.
-ENV EVENTBUS_RULES=/rules
+ENV VIRTUAL_ENV=/opt/eventbus-emulator \
+    PATH=/opt/eventbus-emulator/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    EVENTBUS_RULES=/rules
 
 WORKDIR /home/eventbus
 USER 10001:10001
