@@ -74,6 +74,14 @@ class CompiledSubRule:
     fields: tuple[CompiledField, ...]
     matches: Callable[[Event], bool]
 
+    def without(self, path: str) -> Callable[[Event], bool]:
+        """The test with ``path`` left out, for a caller that already saw it satisfied.
+
+        Exact only when the caller saw the path's one leaf, outside any array, accepted: such a
+        leaf constrains no other field (it is consistent with every array element).
+        """
+        return _sub_rule_test(tuple(f for f in self.fields if f.path != path))
+
 
 class CompiledPattern:
     """A pattern compiled for matching: ``matches(event)`` is the only hot path."""
@@ -168,7 +176,7 @@ def _prefixes(matchers: tuple[Matcher, ...]) -> frozenset[str] | None:
 
 
 def _sub_rule_test(fields: tuple[CompiledField, ...]) -> Callable[[Event], bool]:
-    plan = tuple((f.fast_get, f.get, f.accepts, f.absent_ok) for f in fields)
+    plan = tuple(_step(f.fast_get, f.get, f.accepts, f.absent_ok) for f in fields)
 
     def test(event: Event) -> bool:
         in_array = False
@@ -196,6 +204,14 @@ def _sub_rule_test(fields: tuple[CompiledField, ...]) -> Callable[[Event], bool]
 
 
 _FAIL, _PLAIN, _IN_ARRAY, _SEARCH = "fail", "plain", "in-array", "search"
+
+
+@lru_cache(maxsize=16384)
+def _step(
+    fast_get: FastGetter, get: Getter, accepts: Predicate, absent_ok: bool
+) -> tuple[FastGetter, Getter, Predicate, bool]:
+    """One step of a plan, shared by every sub-rule that has the same field (cache locality)."""
+    return (fast_get, get, accepts, absent_ok)
 
 
 def _flat_array_verdict(

@@ -15,7 +15,7 @@ Matched rules come back in the order they were added (re-adding a rule moves it 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -41,14 +41,23 @@ K = TypeVar("K", bound=Hashable)
 SubKey = tuple[Any, int]  # (rule id, sub-rule number)
 
 
+Test = Callable[[Event], bool]
+
+
 @dataclass(slots=True)
 class _PathBuckets:
-    """Everything filed under one path: exact-value buckets and prefix buckets."""
+    """Everything filed under one path: exact-value buckets and prefix buckets.
+
+    ``exact`` holds each sub-rule's full test; ``exact_rest`` the same sub-rules' tests without
+    this path, used when the event's value here is one plain value (then this path is already
+    satisfied by the key lookup, see :meth:`CompiledSubRule.without`).
+    """
 
     get: Getter
     fast_get: FastGetter
-    exact: dict[Any, dict[SubKey, CompiledSubRule]] = field(default_factory=dict)
-    prefix: dict[str, dict[SubKey, CompiledSubRule]] = field(default_factory=dict)
+    exact: dict[Any, dict[SubKey, Test]] = field(default_factory=dict)
+    exact_rest: dict[Any, dict[SubKey, Test]] = field(default_factory=dict)
+    prefix: dict[str, dict[SubKey, Test]] = field(default_factory=dict)
     prefix_lengths: Counter[int] = field(default_factory=Counter)
     lengths: tuple[int, ...] = ()
 
@@ -79,7 +88,7 @@ class RuleIndex(Generic[K]):
     def __init__(self) -> None:
         self._entries: dict[K, _Entry] = {}
         self._paths: dict[str, _PathBuckets] = {}
-        self._fallback: dict[SubKey, CompiledSubRule] = {}
+        self._fallback: dict[SubKey, Test] = {}
         self._seq = 0
 
     def __len__(self) -> int:
@@ -108,8 +117,8 @@ class RuleIndex(Generic[K]):
     def match(self, event: Event) -> list[K]:
         """Ids of the rules the event matches, in the order the rules were added."""
         matched: set[Any] = set()
-        for key, sub in self._candidates(event).items():
-            if key[0] not in matched and sub.matches(event):
+        for key, test in self._candidates(event).items():
+            if key[0] not in matched and test(event):
                 matched.add(key[0])
         if len(matched) < 2:
             return list(matched)
@@ -133,34 +142,39 @@ class RuleIndex(Generic[K]):
 
     # ------------------------------------------------------------------ internals
 
-    def _candidates(self, event: Event) -> dict[SubKey, CompiledSubRule]:
-        found: dict[SubKey, CompiledSubRule] = dict(self._fallback) if self._fallback else {}
+    def _candidates(self, event: Event) -> dict[SubKey, Test]:
+        """The tests to run: sub-rules filed under the event's values, and the fallback list."""
+        found: dict[SubKey, Test] = dict(self._fallback) if self._fallback else {}
         for buckets in self._paths.values():
             value = buckets.fast_get(event)
             if value is MISSING:
                 continue
             if value is COMPLEX or (value.__class__ is list and not scalars_of(value)):
                 for leaf, _ in buckets.get(event):
-                    _collect(buckets, leaf, found)
+                    _collect(buckets, buckets.exact, leaf, found)
             elif value.__class__ is list:
                 for leaf in value:
-                    _collect(buckets, leaf, found)
+                    _collect(buckets, buckets.exact, leaf, found)
             else:
-                _collect(buckets, value, found)
+                _collect(buckets, buckets.exact_rest, value, found)
         return found
 
     def _place(self, key: SubKey, sub: CompiledSubRule) -> _Placement:
-        best = self._best_anchor(sub.fields)
-        if best is None:
-            self._fallback[key] = sub
+        placement = self._best_anchor(sub.fields)
+        if placement is None or placement.path is None:
+            self._fallback[key] = sub.matches
             return _Placement(None, "fallback", ())
-        placement = best
-        assert placement.path is not None
         buckets = self._buckets(placement.path)
-        table = buckets.exact if placement.kind == "exact" else buckets.prefix
+        if placement.kind == "exact":
+            rest = sub.without(placement.path)
+            for k in placement.keys:
+                buckets.exact.setdefault(k, {})[key] = sub.matches
+                buckets.exact_rest.setdefault(k, {})[key] = rest
+            return placement
         for k in placement.keys:
-            table.setdefault(k, {})[key] = sub
-            if placement.kind == "prefix" and len(table[k]) == 1:
+            bucket = buckets.prefix.setdefault(k, {})
+            bucket[key] = sub.matches
+            if len(bucket) == 1:
                 buckets.prefix_lengths[len(k)] += 1
         buckets.lengths = tuple(sorted(buckets.prefix_lengths))
         return placement
@@ -170,7 +184,22 @@ class RuleIndex(Generic[K]):
             self._fallback.pop(key, None)
             return
         buckets = self._paths[placement.path]
-        table = buckets.exact if placement.kind == "exact" else buckets.prefix
+        tables = (
+            (buckets.exact, buckets.exact_rest) if placement.kind == "exact" else (buckets.prefix,)
+        )
+        for table in tables:
+            self._unfile(buckets, table, key, placement)
+        buckets.lengths = tuple(sorted(buckets.prefix_lengths))
+        if buckets.empty():
+            del self._paths[placement.path]
+
+    def _unfile(
+        self,
+        buckets: _PathBuckets,
+        table: dict[Any, dict[SubKey, Test]],
+        key: SubKey,
+        placement: _Placement,
+    ) -> None:
         for k in placement.keys:
             bucket = table[k]
             bucket.pop(key, None)
@@ -180,9 +209,6 @@ class RuleIndex(Generic[K]):
                     buckets.prefix_lengths[len(k)] -= 1
                     if not buckets.prefix_lengths[len(k)]:
                         del buckets.prefix_lengths[len(k)]
-        buckets.lengths = tuple(sorted(buckets.prefix_lengths))
-        if buckets.empty():
-            del self._paths[placement.path]
 
     def _buckets(self, path: str) -> _PathBuckets:
         buckets = self._paths.get(path)
@@ -218,10 +244,15 @@ class RuleIndex(Generic[K]):
         return sum(len(table.get(k, ())) + 1 for k in keys) / (len(table) + 1)
 
 
-def _collect(buckets: _PathBuckets, value: Any, found: dict[SubKey, CompiledSubRule]) -> None:
-    """Add the sub-rules filed under this event value (its exact key, its prefixes)."""
-    if buckets.exact:
-        hit = buckets.exact.get(value_key(value))
+def _collect(
+    buckets: _PathBuckets,
+    exact: dict[Any, dict[SubKey, Test]],
+    value: Any,
+    found: dict[SubKey, Test],
+) -> None:
+    """Add the tests filed under this event value (its exact key, its prefixes)."""
+    if exact:
+        hit = exact.get(value_key(value))
         if hit:
             found.update(hit)
     if buckets.lengths and isinstance(value, str):
