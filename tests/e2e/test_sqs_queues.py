@@ -251,3 +251,34 @@ def test_state_lists_queues_with_message_counts(sqs: Any, emulator: RunningServe
         1,
         0,
     )
+
+
+MISSING_QUEUE_CALLS: list[tuple[str, dict[str, Any]]] = [
+    ("delete_queue", {}),
+    ("purge_queue", {}),
+    ("get_queue_attributes", {"AttributeNames": ["All"]}),
+    ("set_queue_attributes", {"Attributes": {"DelaySeconds": "1"}}),
+    ("list_queue_tags", {}),
+    ("tag_queue", {"Tags": {"a": "b"}}),
+    ("untag_queue", {"TagKeys": ["a"]}),
+    ("list_dead_letter_source_queues", {}),
+    ("add_permission", {"Label": "l", "AWSAccountIds": ["1"], "Actions": ["SendMessage"]}),
+    ("remove_permission", {"Label": "l"}),
+    ("send_message", {"MessageBody": "x"}),
+    ("send_message_batch", {"Entries": [{"Id": "1", "MessageBody": "x"}]}),
+    ("receive_message", {}),
+    ("delete_message", {"ReceiptHandle": "h"}),
+    ("delete_message_batch", {"Entries": [{"Id": "1", "ReceiptHandle": "h"}]}),
+    ("change_message_visibility", {"ReceiptHandle": "h", "VisibilityTimeout": 1}),
+    (
+        "change_message_visibility_batch",
+        {"Entries": [{"Id": "1", "ReceiptHandle": "h", "VisibilityTimeout": 1}]},
+    ),
+]
+
+
+def test_every_queue_operation_on_a_missing_queue_is_queue_does_not_exist(sqs: Any) -> None:
+    url = f"http://localhost:4566/{ACCOUNT}/missing"
+    for method, params in MISSING_QUEUE_CALLS:
+        with fails_with("QueueDoesNotExist"):
+            getattr(sqs, method)(QueueUrl=url, **params)

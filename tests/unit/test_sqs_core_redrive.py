@@ -145,3 +145,11 @@ def test_cancel_with_a_bad_handle_is_invalid() -> None:
     h = harness()
     with pytest.raises(InvalidParameterValue, match="TaskHandle"):
         h.backend.cancel_move_task("garbage!")
+
+
+def test_move_task_destination_must_be_of_the_source_type() -> None:
+    h = harness()
+    _, dlq = with_dlq(h)
+    fifo = h.queue("other.fifo")
+    with pytest.raises(InvalidParameterValue, match="same type"):
+        h.backend.start_move_task(dlq.arn, fifo.arn, None)

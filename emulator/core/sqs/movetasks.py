@@ -37,6 +37,7 @@ MSG_SOURCE_MISSING = "The resource that you specified for the SourceArn paramete
 MSG_DESTINATION_MISSING = (
     "The resource that you specified for the DestinationArn parameter doesn't exist."
 )
+MSG_DESTINATION_TYPE = "The destination queue must be the same type as the source queue."  # ours
 MSG_NOT_A_DLQ = "Source queue must be configured as a Dead Letter Queue."
 MSG_ALREADY_RUNNING = (
     "There is already a task running. Only one active task is allowed for a source queue arn at "
@@ -129,8 +130,8 @@ class MoveTasks:
         source = self._source(source_arn)
         if not self.queues.is_dead_letter_queue(source_arn):
             raise InvalidParameterValue(MSG_NOT_A_DLQ)
-        if destination_arn is not None and self.queues.queue_by_arn(destination_arn) is None:
-            raise ResourceNotFound(MSG_DESTINATION_MISSING)
+        if destination_arn is not None:
+            self._check_destination(source, destination_arn)
         if rate is not None and not 1 <= rate <= MAX_RATE:
             raise InvalidParameterValue(MSG_RATE.format(rate=rate))
         if any(t.source_arn == source_arn and t.status in (RUNNING, CANCELLING) for t in self):
@@ -181,6 +182,13 @@ class MoveTasks:
         if queue is None:
             raise ResourceNotFound(MSG_SOURCE_MISSING)
         return queue
+
+    def _check_destination(self, source: Queue, destination_arn: str) -> None:
+        destination = self.queues.queue_by_arn(destination_arn)
+        if destination is None:
+            raise ResourceNotFound(MSG_DESTINATION_MISSING)
+        if destination.fifo != source.fifo:
+            raise InvalidParameterValue(MSG_DESTINATION_TYPE)
 
     def _schedule(self, task: MoveTask, when: float) -> None:
         task.timer = self.timers.call_at(when, lambda: self._step(task))

@@ -122,10 +122,8 @@ class Queue:
         self.modified_at = self.clock.now()
 
     def counts(self) -> QueueCounts:
-        """The ``Approximate*`` counts now, after expiring messages past retention."""
-        now = self.clock.now()
-        self._promote(now)
-        self._sweep(now)
+        """The ``Approximate*`` counts now (retention applied at most a second late)."""
+        self.refresh(self.clock.now())
         return QueueCounts(self._counts[VISIBLE], self._counts[INFLIGHT], self._counts[DELAYED])
 
     def handle_of(self, message: Message) -> str:
