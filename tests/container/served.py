@@ -1,4 +1,5 @@
-"""Print what an emulator build serves, one per line: ``service:Operation`` and ``cli:--flag``.
+"""Print what an emulator build serves, one per line: ``service:Operation``, ``cli:--flag`` and
+``admin:METHOD_/path``.
 
 It needs only the installed ``emulator`` package, so it runs in the image too
 (``docker exec -i CONTAINER python - < tests/container/served.py``): the smoke test asks the
@@ -7,16 +8,24 @@ image it probes, not the source tree beside it.
 
 from __future__ import annotations
 
+from fastapi.routing import APIRoute
+
 from emulator.app import create_app
 from emulator.cli import _parser
 
 
 def served() -> set[str]:
-    """Every operation of every service endpoint, and every command-line flag."""
+    """Every operation of every service endpoint, command-line flag and admin route."""
     app = create_app()
     ops = {f"{s.name}:{op}" for s in app.aws.by_prefix.values() for op in s.operations}
     flags = {f"cli:{o}" for a in _parser()._actions for o in a.option_strings}
-    return ops | flags
+    admin = {
+        f"admin:{method}_{route.path}"
+        for route in app.admin.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    }
+    return ops | flags | admin
 
 
 if __name__ == "__main__":

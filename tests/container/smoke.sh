@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The container smoke test: build the image from the project's unchanged Dockerfile, run it with
-# the example rules folder mounted, make real boto3 calls against its published port, check that
-# `docker stop` exits 0, then bring docker-compose.yml up, probe it and take it down.
+# the example rules folder mounted (and tests/container/rules beside it), make real boto3 calls
+# against its published port (tests/container/probe.py: the rules' queues exist, SQS messages
+# go round, PutEvents reaches the queue its rule names), check that `docker stop` exits 0, then
+# bring docker-compose.yml up, probe it and take it down.
 #
 #   exit 0   PASSED
 #   exit 77  SKIPPED, for a reason it prints (no engine, no base image can be had) — never a pass
@@ -148,7 +150,9 @@ layer_report() {
 # ---- 3. run, probe, stop -----------------------------------------------------------------------
 start_container() {
   CTR=eventbus-smoke-$$
-  local args=(-d --name "$CTR" -v "$REPO/rules:/rules:ro")
+  # The example rules where the image expects them, and the smoke test's own beside them.
+  local args=(-d --name "$CTR" -v "$REPO/rules:/rules:ro" -v "$REPO/tests/container/rules:/smoke-rules:ro"
+    -e EVENTBUS_RULES=/rules:/smoke-rules)
   if [ "$NETWORK" = bridge ]; then args+=(-p 127.0.0.1::4566)
   else args+=(--network host)
   fi
@@ -204,7 +208,8 @@ image_part() {
   docker exec -i "$CTR" python - <"$REPO/tests/container/served.py" >"$SERVED" \
     || fail "could not list what the image serves (tests/container/served.py in the container)"
   say "probe $URL"
-  "$PY" -m tests.container.probe image "$URL" "$SERVED" | tee -a "$SUMMARY" || fail "boto3 checks against the image"
+  "$PY" -m tests.container.probe image "$URL" --served "$SERVED" \
+    --rules "$REPO/rules" --rules "$REPO/tests/container/rules" | tee -a "$SUMMARY" || fail "boto3 checks against the image"
   stop_container
   ! over "$healthy" "$HEALTHY_LIMIT_S" || fail "healthy after $healthy s, more than $HEALTHY_LIMIT_S s"
 }
@@ -228,7 +233,7 @@ compose_part() {
   URL=http://$(compose port emulator 4566 | tail -n 1)
   say "probe compose at $URL"
   local out token
-  out=$("$PY" -m tests.container.probe compose "$URL" "$SERVED") || { echo "$out"; compose logs --no-color >&2; fail "boto3 checks against compose"; }
+  out=$("$PY" -m tests.container.probe compose "$URL" --served "$SERVED" --rules "$REPO/rules") || { echo "$out"; compose logs --no-color >&2; fail "boto3 checks against compose"; }
   echo "$out" | grep -v '^TOKEN=' | tee -a "$SUMMARY"
   token=$(echo "$out" | sed -n 's/^TOKEN=//p')
   if [ -n "$token" ]; then
