@@ -153,3 +153,24 @@ def test_move_task_destination_must_be_of_the_source_type() -> None:
     fifo = h.queue("other.fifo")
     with pytest.raises(InvalidParameterValue, match="same type"):
         h.backend.start_move_task(dlq.arn, fifo.arn, None)
+
+
+def test_fifo_dead_letter_keeps_the_group_and_releases_the_next_message() -> None:
+    h = harness()
+    dlq = h.queue("dlq.fifo")
+    source = h.queue("source.fifo", RedrivePolicy=redrive(dlq, 1))
+    h.send(source, "poison", group_id="g", dedup_id="1")
+    h.send(source, "next", group_id="g", dedup_id="2")
+    assert h.bodies(source, 1, visibility_timeout=0) == ["poison"]
+    assert h.bodies(source, 10) == ["next"]
+    [dead] = h.receive(dlq)
+    assert (dead.body, dead.group_id, dead.dead_letter_source_arn) == ("poison", "g", source.arn)
+    assert dead.sequence_number is not None
+
+
+def test_allow_name_reuse_lifts_the_sixty_second_rule() -> None:
+    h = harness()
+    queue = h.queue("reloaded")
+    h.backend.delete_queue(queue)
+    h.backend.allow_name_reuse(queue.arn)
+    assert h.queue("reloaded").arn == queue.arn

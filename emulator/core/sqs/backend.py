@@ -197,6 +197,14 @@ class SqsBackend:
             raise QueueDeletedRecently()
         del self._deleted[arn]
 
+    def allow_name_reuse(self, arn: str) -> None:
+        """Let a just-deleted queue's name be created again at once (configuration reloads).
+
+        The API keeps AWS's 60-second rule (``QueueDeletedRecently``); a rules file that deletes
+        and re-creates a queue in one reload is not an API client.
+        """
+        self._deleted.pop(arn, None)
+
     def delete_queue(self, queue: Queue) -> None:
         """Delete a queue and its messages; its long polls are answered empty."""
         queue.close()
