@@ -23,11 +23,11 @@ DETERMINISTIC = settings(
     derandomize=True,
     database=None,
     deadline=None,
-    max_examples=250,
+    max_examples=200,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 # Drawing several patterns per example is what costs; fewer examples keep the suite quick.
-DETERMINISTIC_FEWER = settings(DETERMINISTIC, max_examples=80)
+DETERMINISTIC_FEWER = settings(DETERMINISTIC, max_examples=60)
 
 
 def parse_outcome(text: str) -> str:
