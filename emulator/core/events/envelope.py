@@ -66,10 +66,14 @@ def entry_size(entry: Entry) -> int:
     for key in ("Source", "DetailType", "Detail"):
         value = entry.get(key)
         if value:
-            size += len(value.encode("utf-8"))
+            size += _utf8_length(value)
     for resource in entry.get("Resources") or ():
-        size += len(resource.encode("utf-8"))
+        size += _utf8_length(resource)
     return size
+
+
+def _utf8_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def check_entry(entry: Entry) -> tuple[dict[str, Any] | None, EntryError | None]:
