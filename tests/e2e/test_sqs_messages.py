@@ -204,8 +204,10 @@ def test_system_attributes_on_request(sqs: Any) -> None:
     assert found["SenderId"] == ACCOUNT
     assert found["ApproximateReceiveCount"] == "1"
     assert found["AWSTraceHeader"] == "Root=1-5759e988-bd862e3fe"
-    assert before - 1000 <= int(found["SentTimestamp"]) <= int(
-        found["ApproximateFirstReceiveTimestamp"]
+    assert (
+        before - 1000
+        <= int(found["SentTimestamp"])
+        <= int(found["ApproximateFirstReceiveTimestamp"])
     )
     assert "SequenceNumber" not in found
 
