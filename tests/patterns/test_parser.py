@@ -133,3 +133,14 @@ def test_duplicate_operand_types_in_value_lists_are_allowed() -> None:
     (field,) = parse_pattern('{"a": ["x", 1, null, true, {"prefix": "y"}]}').members
     assert isinstance(field, Field)
     assert len(field.matchers) == 5
+
+
+def test_invalid_pattern_is_built_from_path_then_reason() -> None:
+    error = InvalidPattern("detail.x", "Empty arrays are not allowed")
+    assert (error.path, error.reason) == ("detail.x", "Empty arrays are not allowed")
+
+
+def test_fault_in_the_whole_pattern_has_an_empty_path() -> None:
+    error = reason_of("[1]")
+    assert error.path == ""
+    assert error.message == "Event pattern is not valid. Reason: Filter is not an object"

@@ -79,6 +79,8 @@ BAD_JSON = "Invalid JSON: {detail}"
 class InvalidPattern(DomainError):
     """An event pattern EventBridge would refuse (``InvalidEventPatternException``).
 
+    Built as ``InvalidPattern(path, reason)`` (DESIGN.md's signature).
+
     ``path`` locates the fault in the pattern (``detail.x[0].numeric``; empty for the whole
     pattern) and ``reason`` is event-ruler's wording; ``message`` is what AWS puts in the
     exception's message.
@@ -86,7 +88,7 @@ class InvalidPattern(DomainError):
 
     code = "InvalidEventPatternException"
 
-    def __init__(self, reason: str, path: str = "") -> None:
+    def __init__(self, path: str, reason: str) -> None:
         where = f" at {path}" if path else ""
         super().__init__(f"{MESSAGE_PREFIX}{reason}{where}")
         self.reason = reason

@@ -96,7 +96,7 @@ def _refuse_constant(name: str) -> NoReturn:
 
 
 def _fail(reason: str, loc: str = "") -> NoReturn:
-    raise errors.InvalidPattern(reason, loc)
+    raise errors.InvalidPattern(loc, reason)
 
 
 def _join(prefix: str, key: str) -> str:
