@@ -13,7 +13,7 @@
 # tests/container/engine.sh. With CI=true a missing engine is a failure, unless the engine script
 # recorded why the machine refused one (EVENTBUS_CONTAINER_SKIP). The base image is
 # python:3.12-slim when it can be had, otherwise a Debian one made locally with mmdebstrap (root;
-# the root filesystem is cached in $EVENTBUS_CI_CACHE). Summary: $EVENTBUS_CI_LOGS/summary.txt.
+# the root filesystem is cached in $EVENTBUS_CI_CACHE). Logs and summary.txt: $EVENTBUS_CI_LOGS
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,7 +23,7 @@ CONSUMER_TAG=${EVENTBUS_SMOKE_CONSUMER_IMAGE:-eventbus-emulator-consumer:smoke}
 UPSTREAM_BASE=python:3.12-slim
 SUITE=${EVENTBUS_BASE_SUITE:-bookworm}
 CACHE=${EVENTBUS_CI_CACHE:-/var/cache/eventbus-ci}
-LOGS=${EVENTBUS_CI_LOGS:-/tmp/eventbus-ci-logs}
+LOGS=${EVENTBUS_CI_LOGS:-$(mktemp -d "${TMPDIR:-/tmp}/eventbus-smoke.XXXXXX")}  # .ci/run names one
 NETWORK=${EVENTBUS_DOCKER_NETWORK:-bridge}
 HEALTHY_TARGET_S=2                             # the image's promise (issue #6)
 HEALTHY_LIMIT_S=${EVENTBUS_HEALTHY_LIMIT_S:-5}  # failing above it: a loaded runner can miss 2 s
