@@ -57,7 +57,12 @@ def measure(mb: ModuleType, rules: int, n_events: int, rounds: int) -> dict[str,
     index = RuleIndex.build(patterns)
     compile_us = (time.process_time() - start) / rules * 1e6
     per_second, wrong = route(index, events, rounds)
-    return {"rules": rules, "events_per_cpu_s": per_second, "compile_us": compile_us, "wrong": wrong}
+    return {
+        "rules": rules,
+        "events_per_cpu_s": per_second,
+        "compile_us": compile_us,
+        "wrong": wrong,
+    }
 
 
 def main() -> None:
