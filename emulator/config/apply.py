@@ -31,7 +31,7 @@ from emulator.core.ids import IdFactory
 from emulator.core.sqs.backend import SqsBackend
 from emulator.core.sqs.queue import Queue
 from emulator.core.sqs.timers import ManualTimers
-from emulator.core.sqs.validation import default_attributes
+from emulator.core.sqs.validation import KMS_DATA_KEY_REUSE_DEFAULT, default_attributes
 
 OnError = Callable[[Origin | None, str], None]
 REDRIVE = "RedrivePolicy"
@@ -233,12 +233,18 @@ def _attribute_changes(
     (back to SQS's default, or ``""``, which removes a policy). ``RedrivePolicy`` is separate."""
     changes = {k: v for k, v in spec.attributes.items() if k != REDRIVE and current.get(k) != v}
     dropped = (previous.attributes.keys() if previous else set()) - spec.attributes.keys()
-    defaults = default_attributes(spec.fifo)
     for name in dropped - {REDRIVE, "FifoQueue"}:
-        default = defaults.get(name, "")
+        default = _reverted(name, spec.fifo)
         if current.get(name, "") != default:
             changes[name] = default
     return changes
+
+
+def _reverted(name: str, fifo: bool) -> str:
+    """The value that undoes an attribute: SQS's default, or ``""`` (no policy, no KMS key)."""
+    if name == "KmsDataKeyReusePeriodSeconds":
+        return KMS_DATA_KEY_REUSE_DEFAULT
+    return default_attributes(fifo).get(name, "")
 
 
 def _replace_tags(live: dict[str, str], wanted: dict[str, str], before: dict[str, str]) -> None:

@@ -51,24 +51,36 @@ class RulesFiles:
     # --- applying -----------------------------------------------------------------------------
 
     def apply(self, new: RulesState) -> list[Problem]:
-        """Apply ``new`` over the state applied last; the problems of steps that failed."""
+        """Apply ``new`` over the state applied last; the problems of steps that failed.
+
+        The files have passed validation and a dry run, so a step fails only when state made
+        through the API is in the way (a sixth target on a rule, say); it is logged, kept in
+        ``last_error``, and the other steps still run.
+        """
         problems: list[Problem] = []
-
-        def failed(origin: Origin | None, message: str) -> None:
-            problems.append(problem_at(origin, message))
-            log.error("rules: %s", problem_at(origin, message))
-
-        changes = self.applier.apply(self.state, new, failed)
+        changes = self.applier.apply(self.state, new, self._failed(problems))
         if new.chaos != self.state.chaos:
             self.on_chaos(new.chaos)
             changes.append("chaos replaced")
         self.state = new
         self.last_changes = changes
+        self.last_error = "\n".join(str(p) for p in problems) or None
         return problems
 
     def reapply(self) -> None:
         """Apply the files' state again, onto backends that a reset has just cleared."""
-        self.applier.apply(RulesState(), self.state, lambda origin, message: None)
+        problems: list[Problem] = []
+        self.applier.apply(RulesState(), self.state, self._failed(problems))
+        self.last_error = "\n".join(str(p) for p in problems) or None
+
+    @staticmethod
+    def _failed(problems: list[Problem]) -> Callable[[Origin | None, str], None]:
+        def failed(origin: Origin | None, message: str) -> None:
+            problem = problem_at(origin, message)
+            problems.append(problem)
+            log.error("rules: could not apply %s", problem)
+
+        return failed
 
     def reload(self) -> bool:
         """Re-read every file; apply the difference if they are valid, else keep the state."""
@@ -81,7 +93,6 @@ class RulesFiles:
             return False
         self.apply(new)
         self.reloads += 1
-        self.last_error = None
         log.info("rules files reloaded: %s", ", ".join(self.last_changes) or "no change")
         return True
 
