@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.config import Scope, load_rules
+from emulator.config import RulesState, Scope, load_rules
 from emulator.config.errors import InvalidRules
 
 SCOPE = Scope("000000000000", "us-east-1")
@@ -53,7 +53,7 @@ def problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Write:
     return write
 
 
-def valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **files: str) -> object:
+def valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **files: str) -> RulesState:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "rules").mkdir(exist_ok=True)
     for name, text in files.items():
@@ -67,7 +67,7 @@ def valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **files: str) -> obje
 def test_valid_files_merge_into_one_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     extra = {"queues": [{"QueueName": "audit"}], "chaos": {"seed": 3, "faults": []}}
     state = valid(tmp_path, monkeypatch, a_yaml=BASE, b_json=json.dumps(extra))
-    assert state.summary() == {  # type: ignore[attr-defined]
+    assert state.summary() == {
         "files": ["rules/a.yaml", "rules/b.json"],
         "queues": ["audit", "audit.fifo", "billing", "billing-dlq"],
         "buses": ["orders"],
@@ -80,7 +80,7 @@ def test_placeholders_are_replaced_and_patterns_become_json_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = valid(tmp_path, monkeypatch, a_yaml=BASE)
-    rule = state.rules[("orders", "order-created")]  # type: ignore[attr-defined]
+    rule = state.rules[("orders", "order-created")]
     assert rule.params["EventPattern"] == '{"source":["shop"]}'
     target = rule.targets[0].params
     assert target["Arn"] == "arn:aws:sqs:us-east-1:000000000000:billing"
@@ -100,7 +100,7 @@ def test_queue_attributes_become_canonical_strings(
       - QueueName: dlq
     """
     state = valid(tmp_path, monkeypatch, a_yaml=text)
-    queue = state.queues["q"]  # type: ignore[attr-defined]
+    queue = state.queues["q"]
     assert queue.attributes == {
         "VisibilityTimeout": "60",
         "RedrivePolicy": '{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq",'
@@ -119,12 +119,12 @@ def test_same_rule_name_on_two_buses_is_allowed(
       - {Name: r, EventBusName: a, EventPattern: {source: [x]}}
     """
     state = valid(tmp_path, monkeypatch, a_yaml=text)
-    assert set(state.rules) == {("default", "r"), ("a", "r")}  # type: ignore[attr-defined]
+    assert set(state.rules) == {("default", "r"), ("a", "r")}
 
 
 def test_empty_file_is_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     state = valid(tmp_path, monkeypatch, a_yaml="# nothing yet\n")
-    assert state.queues == {}  # type: ignore[attr-defined]
+    assert state.queues == {}
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -496,7 +496,7 @@ def test_chaos_faults_of_all_files_are_merged(
     a = "chaos:\n  seed: 5\n  faults: [{match: {queue: a}, drop: {}}]\n"
     b = "chaos:\n  faults: [{match: {queue: b}, fail: {probability: 0.1}}]\n"
     state = valid(tmp_path, monkeypatch, a_yaml=a, b_yaml=b)
-    assert state.chaos == {  # type: ignore[attr-defined]
+    assert state.chaos == {
         "seed": 5,
         "faults": [
             {"match": {"queue": "a"}, "drop": {}},
