@@ -19,6 +19,7 @@ class QueueNameExists(DomainError):
 
     code = "QueueNameExists"
 
+
 class QueueDeletedRecently(DomainError):
     """``CreateQueue`` within 60 seconds of deleting a queue of the same name (AWS CreateQueue)."""
 
@@ -78,7 +79,6 @@ class OverLimit(DomainError):
     """A per-queue limit was reached (for example the number of AddPermission statements)."""
 
     code = "OverLimit"
-
 
 
 class InvalidAttributeName(DomainError):
