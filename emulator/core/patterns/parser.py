@@ -379,9 +379,11 @@ OPERATORS: dict[str, Callable[[Any, str], Matcher]] = {
 
 def _check_branches(pattern: Pattern, limits: PatternLimits) -> None:
     try:
-        expand(pattern, limits.max_branches)
+        rules = expand(pattern, limits.max_branches)
     except OverflowError:
         _fail(errors.TOO_MANY_BRANCHES.format(limit=limits.max_branches))
+    if any(len(rule) > limits.max_fields for rule in rules):
+        _fail(errors.TOO_MANY_FIELDS.format(limit=limits.max_fields))
 
 
 def _check_wildcards(pattern: Pattern, limits: PatternLimits) -> None:
