@@ -52,6 +52,7 @@ from emulator.core.patterns.parser import parse_pattern
 
 Predicate: TypeAlias = Callable[[Any], bool]
 Event: TypeAlias = dict[str, Any]
+Plan: TypeAlias = tuple[tuple["FastGetter", "Getter", Predicate, bool], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +75,17 @@ class CompiledSubRule:
     fields: tuple[CompiledField, ...]
     matches: Callable[[Event], bool]
 
-    def without(self, path: str) -> Callable[[Event], bool]:
-        """The test with ``path`` left out, for a caller that already saw it satisfied.
+    def plan(self) -> Plan:
+        """The steps of ``matches``, for :func:`run_plan`."""
+        return make_plan(self.fields)
+
+    def plan_without(self, path: str) -> Plan:
+        """The steps with ``path`` left out, for a caller that already saw it satisfied.
 
         Exact only when the caller saw the path's one leaf, outside any array, accepted: such a
         leaf constrains no other field (it is consistent with every array element).
         """
-        return _sub_rule_test(tuple(f for f in self.fields if f.path != path))
+        return make_plan(tuple(f for f in self.fields if f.path != path))
 
 
 class CompiledPattern:
@@ -175,32 +180,42 @@ def _prefixes(matchers: tuple[Matcher, ...]) -> frozenset[str] | None:
 # --------------------------------------------------------------------------- sub-rule tests
 
 
+def make_plan(fields: tuple[CompiledField, ...]) -> Plan:
+    """The steps of a sub-rule's test, in path order (steps are shared between rules)."""
+    return tuple(_step(f.fast_get, f.get, f.accepts, f.absent_ok) for f in fields)
+
+
 def _sub_rule_test(fields: tuple[CompiledField, ...]) -> Callable[[Event], bool]:
-    plan = tuple(_step(f.fast_get, f.get, f.accepts, f.absent_ok) for f in fields)
+    plan = make_plan(fields)
 
     def test(event: Event) -> bool:
-        in_array = False
-        for fast_get, get, accepts, absent_ok in plan:
-            value = fast_get(event)
-            if value is MISSING:
-                if not absent_ok:
-                    return False
-            elif value is COMPLEX or value.__class__ is list:
-                verdict = (
-                    _flat_array_verdict(value, accepts, absent_ok, in_array)
-                    if value is not COMPLEX and scalars_of(value)
-                    else _field_verdict(get(event), accepts, absent_ok, in_array)
-                )
-                if verdict is _SEARCH:
-                    return _array_consistent_test(plan, event)
-                if verdict is _FAIL:
-                    return False
-                in_array = in_array or verdict is _IN_ARRAY
-            elif not accepts(value):
-                return False
-        return True
+        return run_plan(plan, event)
 
     return test
+
+
+def run_plan(plan: Plan, event: Event) -> bool:
+    """Whether the event satisfies every step of the plan (the hot path)."""
+    in_array = False
+    for fast_get, get, accepts, absent_ok in plan:
+        value = fast_get(event)
+        if value is MISSING:
+            if not absent_ok:
+                return False
+        elif value is COMPLEX or value.__class__ is list:
+            verdict = (
+                _flat_array_verdict(value, accepts, absent_ok, in_array)
+                if value is not COMPLEX and scalars_of(value)
+                else _field_verdict(get(event), accepts, absent_ok, in_array)
+            )
+            if verdict is _SEARCH:
+                return _array_consistent_test(plan, event)
+            if verdict is _FAIL:
+                return False
+            in_array = in_array or verdict is _IN_ARRAY
+        elif not accepts(value):
+            return False
+    return True
 
 
 _FAIL, _PLAIN, _IN_ARRAY, _SEARCH = "fail", "plain", "in-array", "search"
@@ -243,9 +258,6 @@ def _field_verdict(leaves: LeafList, accepts: Predicate, absent_ok: bool, in_arr
         if accepts(value):
             return _IN_ARRAY if membership else _PLAIN
     return _FAIL
-
-
-Plan: TypeAlias = tuple[tuple[FastGetter, Getter, Predicate, bool], ...]
 
 
 def _array_consistent_test(plan: Plan, event: Event) -> bool:

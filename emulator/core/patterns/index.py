@@ -15,7 +15,7 @@ Matched rules come back in the order they were added (re-adding a rule moves it 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -32,7 +32,9 @@ from emulator.core.patterns.compiler import (
     CompiledPattern,
     CompiledSubRule,
     Event,
+    Plan,
     compile_pattern,
+    run_plan,
     shared_fast_getter,
     shared_getter,
 )
@@ -41,7 +43,7 @@ K = TypeVar("K", bound=Hashable)
 SubKey = tuple[Any, int]  # (rule id, sub-rule number)
 
 
-Test = Callable[[Event], bool]
+Test = Plan  # what the index runs per candidate: run_plan(plan, event)
 
 
 @dataclass(slots=True)
@@ -50,7 +52,7 @@ class _PathBuckets:
 
     ``exact`` holds each sub-rule's full test; ``exact_rest`` the same sub-rules' tests without
     this path, used when the event's value here is one plain value (then this path is already
-    satisfied by the key lookup, see :meth:`CompiledSubRule.without`).
+    satisfied by the key lookup, see :meth:`CompiledSubRule.plan_without`).
     """
 
     get: Getter
@@ -117,8 +119,8 @@ class RuleIndex(Generic[K]):
     def match(self, event: Event) -> list[K]:
         """Ids of the rules the event matches, in the order the rules were added."""
         matched: set[Any] = set()
-        for key, test in self._candidates(event).items():
-            if key[0] not in matched and test(event):
+        for key, plan in self._candidates(event).items():
+            if key[0] not in matched and run_plan(plan, event):
                 matched.add(key[0])
         if len(matched) < 2:
             return list(matched)
@@ -162,18 +164,18 @@ class RuleIndex(Generic[K]):
     def _place(self, key: SubKey, sub: CompiledSubRule) -> _Placement:
         placement = self._best_anchor(sub.fields)
         if placement is None or placement.path is None:
-            self._fallback[key] = sub.matches
+            self._fallback[key] = sub.plan()
             return _Placement(None, "fallback", ())
         buckets = self._buckets(placement.path)
         if placement.kind == "exact":
-            rest = sub.without(placement.path)
+            rest, full = sub.plan_without(placement.path), sub.plan()
             for k in placement.keys:
-                buckets.exact.setdefault(k, {})[key] = sub.matches
+                buckets.exact.setdefault(k, {})[key] = full
                 buckets.exact_rest.setdefault(k, {})[key] = rest
             return placement
         for k in placement.keys:
             bucket = buckets.prefix.setdefault(k, {})
-            bucket[key] = sub.matches
+            bucket[key] = sub.plan()
             if len(bucket) == 1:
                 buckets.prefix_lengths[len(k)] += 1
         buckets.lengths = tuple(sorted(buckets.prefix_lengths))
