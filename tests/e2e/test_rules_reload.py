@@ -196,3 +196,20 @@ def test_chaos_section_change_replaces_the_chaos_in_force(rules_server: RulesSer
     in_force = httpx.get(f"{rules_server.server.url}/_emulator/chaos").json()
     assert in_force["seed"] == 9
     assert in_force["faults"] == [{"match": {"target": "keep"}, "drop": {"probability": 1.0}}]
+
+
+def test_a_single_rules_file_is_watched_through_atomic_saves(tmp_path: Path) -> None:
+    path = tmp_path / "only.yaml"
+    path.write_text("queues: [{QueueName: first}]\n")
+    (tmp_path / "unrelated.yaml").write_text("not: [a rules file\n")
+    server = start_server(Settings(rules=(str(path),)))
+    try:
+        watched = RulesServer(server, tmp_path, make_sqs_client(server.url, "json"), None)
+        temporary = tmp_path / ".only.yaml.swp"
+        temporary.write_text("queues: [{QueueName: first}, {QueueName: second}]\n")
+        temporary.replace(path)  # how many editors save: write aside, then rename over
+        state = watched.wait_for(lambda s: s["queues"] == ["first", "second"])
+        assert state["files"] == [str(path)]
+        assert state["refused"] == 0
+    finally:
+        server.stop()
