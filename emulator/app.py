@@ -28,6 +28,7 @@ from emulator.core.clock import Clock, SystemClock
 from emulator.core.events import EventsBackend
 from emulator.core.ids import IdFactory
 from emulator.core.sqs.backend import SqsBackend
+from emulator.core.sqs.observe import SqsObserver
 from emulator.protocol.sqs_names import SQS_QUERY_NAMES, SQS_XML_NAMESPACE
 from emulator.runtime import Emulator
 from emulator.settings import Settings
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     rules = load_rules(settings.rules, scope) if settings.rules else RulesState()
     initial_chaos = startup_chaos(settings, rules.chaos)
     chaos = Chaos(initial_chaos, fallback_seed=settings.seed)
-    sqs = SqsBackend(clock=clock, ids=ids)
+    sqs = SqsBackend(clock=clock, ids=ids, observer=SqsObserver(chaos, ledger))
     events = EventsBackend(clock, ids, sqs)
     emulator = Emulator(settings, clock, ids, chaos, ledger, [sqs, events], initial_chaos)
     emulator.rules = _rules_files(emulator, Applier(sqs, events, scope), rules)

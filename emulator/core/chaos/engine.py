@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from emulator.core.chaos.config import ChaosConfig, Fault
@@ -68,10 +68,17 @@ class Chaos:
         self._calls[operation] = count
         return f"{operation}#{count}"
 
-    def decide(self, kind: str, subject: Subject, salt: str = "") -> Fault | None:
-        """The first fault of ``kind`` that matches the subject and whose roll hits, if any."""
+    def decide(
+        self,
+        kind: str,
+        subject: Subject,
+        salt: str = "",
+        accept: Callable[[Fault], bool] | None = None,
+    ) -> Fault | None:
+        """The first fault of ``kind`` that matches the subject (and ``accept``, if given) and
+        whose roll hits, if any."""
         for fault in self._by_kind.get(kind, ()):
-            if not fault.applies(subject.context):
+            if not fault.applies(subject.context) or (accept is not None and not accept(fault)):
                 continue
             if self.roll(fault, subject, salt) < fault.probability and self._may_fire(fault):
                 return fault

@@ -29,6 +29,7 @@ from emulator.core.sqs.errors import (
 from emulator.core.sqs.fifo import FifoQueue
 from emulator.core.sqs.message import GONE, Message, MessageAttributes
 from emulator.core.sqs.movetasks import MoveTask, MoveTasks
+from emulator.core.sqs.observe import CLIENT, SERVICE, SqsObserver
 from emulator.core.sqs.queue import Queue, check_visibility_timeout
 from emulator.core.sqs.timers import LoopTimers, Timers
 
@@ -88,9 +89,16 @@ class SqsBackend:
 
     name = "sqs"
 
-    def __init__(self, clock: Clock, ids: IdFactory, timers: Timers | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        ids: IdFactory,
+        timers: Timers | None = None,
+        observer: SqsObserver | None = None,
+    ) -> None:
         self.clock = clock
         self.ids = ids
+        self.observer = observer or SqsObserver()
         self.timers = timers or LoopTimers(clock)
         self.queues: dict[Scope, dict[str, Queue]] = {}
         self._by_arn: dict[str, Queue] = {}
@@ -310,7 +318,9 @@ class SqsBackend:
 
     # ------------------------------------------------------------------ sending
 
-    def send_message(self, queue: Queue, outgoing: Outgoing, sender_id: str) -> Message:
+    def send_message(
+        self, queue: Queue, outgoing: Outgoing, sender_id: str, origin: str = CLIENT
+    ) -> Message:
         """Validate and store one message; its MD5s and ids are on the returned message.
 
         A FIFO duplicate (same deduplication id within 5 minutes) is accepted but not stored: the
@@ -319,7 +329,7 @@ class SqsBackend:
         _check_outgoing(queue, outgoing)
         now = self.clock.now()
         if isinstance(queue, FifoQueue):
-            return self._send_fifo(queue, outgoing, sender_id, now)
+            return self._send_fifo(queue, outgoing, sender_id, now, origin)
         if outgoing.dedup_id is not None:
             raise validation.parameter_invalid(
                 "MessageDeduplicationId", outgoing.dedup_id, MSG_DEDUP_NOT_FOR_STANDARD
@@ -328,11 +338,11 @@ class SqsBackend:
             validation.check_fifo_id("MessageGroupId", outgoing.group_id)
         message = self._message(queue, outgoing, sender_id, now)
         delay = queue.config.delay_seconds if outgoing.delay is None else outgoing.delay
-        queue.put(message, delay, now)
+        self._store(queue, message, delay, now, origin)
         return message
 
     def _send_fifo(
-        self, queue: FifoQueue, outgoing: Outgoing, sender_id: str, now: float
+        self, queue: FifoQueue, outgoing: Outgoing, sender_id: str, now: float, origin: str
     ) -> Message:
         group_id, dedup_id = _fifo_ids(queue, outgoing)
         message = self._message(queue, outgoing, sender_id, now)
@@ -343,9 +353,22 @@ class SqsBackend:
             message.state = GONE
             return message
         message.sequence_number = queue.next_sequence_number()
-        queue.put(message, queue.config.delay_seconds, now)
         queue.remember(message, now)
+        self._store(queue, message, queue.config.delay_seconds, now, origin)
         return message
+
+    def _store(self, queue: Queue, message: Message, delay: float, now: float, origin: str) -> None:
+        """Put a new message in its queue, as queue-level chaos (if any) plans it."""
+        plan = self.observer.plan(queue.name, message, origin, isinstance(queue, FifoQueue))
+        if plan.drop:
+            message.state = GONE
+            return
+        message.redeliveries = plan.redeliveries
+        queue.put(message, delay + plan.delay, now)
+        self.observer.record("message.enqueued", queue.name, message, detail={"origin": origin})
+        for extra in plan.copies:
+            copy = queue.duplicate(message, now)
+            queue.put(copy, delay + extra, now)
 
     def _message(self, queue: Queue, outgoing: Outgoing, sender_id: str, now: float) -> Message:
         attributes = outgoing.attributes or {}
@@ -407,7 +430,7 @@ class SqsBackend:
             group_id=message_group_id,
             dedup_id=deduplication_id,
         )
-        return self.send_message(queue, outgoing, queue.account).message_id
+        return self.send_message(queue, outgoing, queue.account, SERVICE).message_id
 
     # ------------------------------------------------------------------ receiving
 
@@ -434,18 +457,30 @@ class SqsBackend:
         now = self.clock.now()
         messages = _receive_now(queue, count, visibility, now, attempt_id)
         if messages or wait <= 0 or self._stopping or queue.closed:
-            return messages
+            return self._received(queue, messages)
         deadline = now + wait
         while await queue.wait_for_messages(deadline):
             now = self.clock.now()
             messages = _receive_now(queue, count, visibility, now, attempt_id)
             if messages or now >= deadline - LONG_POLL_SLACK:
-                return messages
+                return self._received(queue, messages)
         return []
+
+    def _received(self, queue: Queue, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self.observer.record(
+                "message.received",
+                queue.name,
+                message,
+                detail={"receive_count": message.receive_count},
+            )
+        return messages
 
     def delete_message(self, queue: Queue, handle: str) -> None:
         """``DeleteMessage`` by receipt handle."""
-        queue.delete(handle, self.clock.now())
+        message = queue.delete(handle, self.clock.now())
+        if message is not None:
+            self.observer.record("message.deleted", queue.name, message)
 
     def change_visibility(self, queue: Queue, handle: str, timeout: int) -> None:
         """``ChangeMessageVisibility`` by receipt handle."""

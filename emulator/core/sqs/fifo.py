@@ -161,6 +161,9 @@ class FifoQueue(Queue):
         if self._waiters:
             self._notify()
 
+    def _put_back(self, message: Message) -> None:
+        self._reinsert(message)
+
     def _reinsert(self, message: Message) -> None:
         """Put a message back from flight into its group, in send order (usually first)."""
         assert message.group_id is not None

@@ -45,6 +45,7 @@ class Message:
     receive_count: int = 0
     first_received_at: float | None = None
     received_at: float = 0.0
+    redeliveries: int = 0  # chaos: times a FIFO message comes back after its deletion
 
     @property
     def alive(self) -> bool:

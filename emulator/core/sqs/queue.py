@@ -137,7 +137,7 @@ class Queue:
         self._next_seq += 1
         return self._next_seq
 
-    def put(self, message: Message, delay: int, now: float) -> None:
+    def put(self, message: Message, delay: float, now: float) -> None:
         """Store a new message, visible now or after ``delay`` seconds."""
         self.messages[message.seq] = message
         self._stash(message)
@@ -204,8 +204,8 @@ class Queue:
 
     # ------------------------------------------------------------------ receipt handles
 
-    def delete(self, handle: str, now: float) -> None:
-        """Delete the message a receipt handle names.
+    def delete(self, handle: str, now: float) -> Message | None:
+        """Delete the message a receipt handle names; the message deleted, if any.
 
         An unknown or already deleted message is not an error (AWS answers OK); on a standard
         queue a stale handle (one from an earlier receive) still deletes the message.
@@ -214,9 +214,31 @@ class Queue:
         self._promote(now)
         message = self.messages.get(seq)
         if message is None:
-            return
+            return None
         self._check_delete(message, count, handle)
         self._remove(message)
+        if message.redeliveries > 0:
+            self._redeliver(message, now)
+        return message
+
+    def duplicate(self, message: Message, now: float) -> Message:
+        """A chaos copy of a new message: same id and contents, receipt handles of its own."""
+        return self._copy_of(message, None, now)
+
+    def _redeliver(self, message: Message, now: float) -> None:
+        """Chaos on a FIFO queue: a deleted message comes back once more, ahead of its group."""
+        copy = self._copy_of(message, None, now)
+        copy.seq, copy.sequence_number = message.seq, message.sequence_number
+        copy.receive_count, copy.redeliveries = message.receive_count, message.redeliveries - 1
+        self.messages[copy.seq] = copy
+        self._counts[VISIBLE] += 1
+        self._put_back(copy)
+        if self._waiters:
+            self._notify()
+
+    def _put_back(self, message: Message) -> None:
+        """Hook: a visible message goes back to the front of the queue (FIFO: of its group)."""
+        self._visible.appendleft(message)
 
     def _check_delete(self, message: Message, count: int, handle: str) -> None:
         """Hook: FIFO queues refuse expired handles."""
