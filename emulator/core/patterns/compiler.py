@@ -5,9 +5,11 @@ sorted by path, each with a path getter (:mod:`.access`), one predicate over lea
 from all the field's matchers (exact values become one set lookup), and whether
 ``exists: false`` is allowed. Matching never re-reads the pattern.
 
-Hot path: while every leaf met has no array membership, fields are checked one by one with
-early exit; the first leaf that sits in an array sends the sub-rule to the general
-array-consistent search, which follows the reference matcher's rules exactly.
+Hot path (:func:`run_plan`): fields are checked one by one with early exit, reading plain values
+without allocating. A field may take its leaf from an array as long as no other field does (a
+leaf outside arrays is consistent with any array element); a second field reading arrays sends
+the sub-rule to the general array-consistent search, which follows the reference matcher's
+rules exactly, including event-ruler's order for ``exists: false``.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ one of a few exact values (filed under each value's key) or, failing that, by st
 with one of a few prefixes (filed under each prefix). Routing an event reads the event's values
 at the anchor paths only, collects the sub-rules filed under them, and runs just those
 (plus the few sub-rules with no anchor, kept in a fallback list). The anchor chosen for a new
-sub-rule is the one whose buckets currently hold the fewest sub-rules, so that rules sharing a
-``source`` but differing in a ``detail`` field spread out. Adding or removing a rule touches only
-its own buckets.
+sub-rule is the one expected to bring the fewest candidates per event given the rules filed so
+far (:meth:`RuleIndex._cost`), so that rules sharing a ``source`` but differing in a ``detail``
+field spread out. Adding or removing a rule touches only its own buckets.
 
 Matched rules come back in the order they were added (re-adding a rule moves it to the end).
 """
