@@ -17,6 +17,7 @@ from emulator.core.patterns import (
     parse_pattern,
     reference_matches,
 )
+from emulator.core.patterns import index as index_module
 from tests.patterns.strategies import JSON_VALUES, PATTERNS, events_near
 
 DETERMINISTIC = settings(
@@ -70,6 +71,25 @@ def test_rule_index_agrees_with_reference(
         event = data.draw(events_near(pattern), label="event")
         expected = [n for n, c in enumerate(compiled) if reference_matches(c.pattern, event)]
         assert index.match(event) == expected
+
+
+@DETERMINISTIC_FEWER
+@given(patterns=st.lists(PATTERNS, min_size=1, max_size=5), data=st.data())
+def test_rule_index_reading_whole_events_agrees_with_reference(
+    patterns: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    compiled = [compiled_or_reject(p) for p in patterns]
+    index: RuleIndex[int] = RuleIndex()
+    for n, c in enumerate(compiled):
+        index.add(n, c)
+    saved, index_module.MANY_PATHS = index_module.MANY_PATHS, -1
+    try:
+        for pattern in patterns:
+            event = data.draw(events_near(pattern), label="event")
+            expected = [n for n, c in enumerate(compiled) if reference_matches(c.pattern, event)]
+            assert index.match(event) == expected
+    finally:
+        index_module.MANY_PATHS = saved
 
 
 @DETERMINISTIC_FEWER

@@ -100,3 +100,15 @@ def test_index_works_with_any_hashable_rule_id() -> None:
 def test_build_and_matching_are_the_matchbench_protocol() -> None:
     index = RuleIndex.build(['{"a": ["1"]}', '{"a": ["2"]}', '{"a": ["1", "2"]}'])
     assert RuleIndex.matching(index, {"a": "2"}) == [1, 2]
+
+
+def test_index_with_many_anchor_paths_reads_the_event_once_and_agrees() -> None:
+    patterns = {f"r{i}": {"detail": {f"f{i}": [i]}, "source": ["s"]} for i in range(60)}
+    patterns["arr"] = {"detail": {"f1": [1], "tags": ["x"]}}
+    patterns["dotted"] = {"detail": {"f2": [2]}}
+    index = index_of(patterns)
+    assert len(index._paths) > 48
+    assert index.match({"source": "s", "detail": {"f1": 1, "tags": ["y", "x"]}}) == ["r1", "arr"]
+    assert index.match({"source": "s", "detail.f2": 2}) == ["r2", "dotted"]
+    assert index.match({"source": "s", "detail": {"f3": [0, 3]}}) == ["r3"]
+    assert index.match({"source": "t", "detail": {"f4": 4}}) == []

@@ -144,3 +144,25 @@ def _crush(values: list[Any], membership: Membership, out: LeafList) -> None:
             _crush(element, here, out)
         elif not isinstance(element, dict):
             out.append((element, here))
+
+
+def leaves_by_path(event: dict[str, Any]) -> dict[str, list[tuple[Any, bool]]]:
+    """Every leaf of the event by dot-joined path, each with whether it sits in an array.
+
+    For callers interested in many paths at once (cheaper than one getter per path then).
+    """
+    out: dict[str, list[tuple[Any, bool]]] = {}
+    for key, value in event.items():
+        _gather(value, key, False, out)
+    return out
+
+
+def _gather(value: Any, path: str, in_array: bool, out: dict[str, list[tuple[Any, bool]]]) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _gather(child, f"{path}.{key}", in_array, out)
+    elif isinstance(value, list):
+        for element in value:
+            _gather(element, path, True, out)
+    else:
+        out.setdefault(path, []).append((value, in_array))

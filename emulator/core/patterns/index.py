@@ -24,6 +24,7 @@ from emulator.core.patterns.access import (
     MISSING,
     FastGetter,
     Getter,
+    leaves_by_path,
     scalars_of,
     value_key,
 )
@@ -40,6 +41,8 @@ from emulator.core.patterns.compiler import (
 )
 
 K = TypeVar("K", bound=Hashable)
+# Past this many anchor paths, reading the whole event once is cheaper than one getter per path.
+MANY_PATHS = 48
 SubKey = tuple[Any, int]  # (rule id, sub-rule number)
 
 
@@ -147,6 +150,8 @@ class RuleIndex(Generic[K]):
     def _candidates(self, event: Event) -> dict[SubKey, Test]:
         """The tests to run: sub-rules filed under the event's values, and the fallback list."""
         found: dict[SubKey, Test] = dict(self._fallback) if self._fallback else {}
+        if len(self._paths) > MANY_PATHS:
+            return self._candidates_by_leaves(event, found)
         for buckets in self._paths.values():
             value = buckets.fast_get(event)
             if value is MISSING:
@@ -159,6 +164,24 @@ class RuleIndex(Generic[K]):
                     _collect(buckets, buckets.exact, leaf, found)
             else:
                 _collect(buckets, buckets.exact_rest, value, found)
+        return found
+
+    def _candidates_by_leaves(self, event: Event, found: dict[SubKey, Test]) -> dict[SubKey, Test]:
+        """As :meth:`_candidates`, walking the event's leaves instead of the anchor paths.
+
+        A path's only leaf, outside any array, proves an exact anchor like the fast getter's
+        plain value does; anything else runs the full test.
+        """
+        paths = self._paths
+        for path, leaves in leaves_by_path(event).items():
+            buckets = paths.get(path)
+            if buckets is None:
+                continue
+            if len(leaves) == 1 and not leaves[0][1]:
+                _collect(buckets, buckets.exact_rest, leaves[0][0], found)
+                continue
+            for value, _ in leaves:
+                _collect(buckets, buckets.exact, value, found)
         return found
 
     def _place(self, key: SubKey, sub: CompiledSubRule) -> _Placement:
