@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emulator.core.errors import DomainError
 from emulator.core.sqs import validation as v
@@ -274,6 +276,21 @@ def test_check_message_body_rejects_disallowed_character(body: str, character: s
         "[#x10000-#x10FFFF]."
     )
     assert raised(lambda: v.check_message_body(body)) == ("InvalidMessageContents", message)
+
+
+@given(st.text(st.characters(exclude_categories=[]), max_size=30) | st.text(max_size=30))
+def test_first_invalid_character_agrees_with_the_allowed_set_pattern(text: str) -> None:
+    found = v.INVALID_CHARACTER.search(text)
+    assert v.first_invalid_character(text) == (None if found is None else found.group())
+
+
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [("ok\x00", "\x00"), ("é\x01", "\x01"), ("\u00a0\u200b\ud800", "\ud800"), ("é\uffff", "\uffff"),
+     ("\U0001f600\n\t\r", None), ("\x7f\x80\u00a0", None), ("\U000e0000", None)],
+)  # fmt: skip
+def test_first_invalid_character_finds_the_first_disallowed_one(text: str, bad: str | None) -> None:
+    assert v.first_invalid_character(text) == bad
 
 
 def test_check_message_body_requires_a_body() -> None:

@@ -431,6 +431,26 @@ MSG_TOO_LONG = (
 )
 
 
+ALLOWED_ASCII = bytes([0x9, 0xA, 0xD, *range(0x20, 0x80)])
+
+
+def first_invalid_character(text: str) -> str | None:
+    """The first character of ``text`` outside SQS's allowed set, or ``None``.
+
+    This runs on every message, so it takes fast paths before the regular expression (which costs
+    about 10 us per KiB): ASCII text goes through ``bytes.translate`` (about 1.5 us per KiB), and
+    text that ``str.isprintable`` accepts holds no control character, surrogate or unassigned code
+    point (U+FFFE and U+FFFF are unassigned), hence nothing SQS refuses.
+    """
+    if text.isascii():
+        bad = text.encode("ascii").translate(None, ALLOWED_ASCII)
+        return chr(bad[0]) if bad else None
+    if text.isprintable():
+        return None
+    found = INVALID_CHARACTER.search(text)
+    return None if found is None else found.group()
+
+
 def check_message_body(body: str, max_size: int = MAX_MESSAGE_SIZE) -> None:
     """A non-empty body of allowed characters, at most ``max_size`` UTF-8 bytes on its own.
 
@@ -439,10 +459,10 @@ def check_message_body(body: str, max_size: int = MAX_MESSAGE_SIZE) -> None:
     """
     if not body:
         raise MissingParameter(MSG_BODY_MISSING)
-    bad = INVALID_CHARACTER.search(body)
+    bad = first_invalid_character(body)
     if bad is not None:
         raise InvalidMessageContents(
-            MSG_INVALID_BODY_CHARACTER.format(character=character_code(bad.group()))
+            MSG_INVALID_BODY_CHARACTER.format(character=character_code(bad))
         )
     if len(body) * 4 > max_size and len(body.encode("utf-8")) > max_size:
         raise InvalidParameterValue(MSG_TOO_LONG.format(limit=max_size))
@@ -589,11 +609,7 @@ def check_data_type(name: str, data_type: str) -> str:
         raise InvalidParameterValue(MSG_BAD_TYPE.format(name=name))
     if len(data_type) > MAX_ATTRIBUTE_TYPE_LENGTH:
         raise InvalidParameterValue(MSG_TYPE_TOO_LONG)
-    bad = INVALID_CHARACTER.search(data_type)
-    if bad is not None:
-        raise InvalidParameterValue(
-            MSG_INVALID_VALUE_CHARACTER.format(character=character_code(bad.group()), name=name)
-        )
+    check_value_characters(name, data_type)
     return base
 
 
@@ -607,13 +623,17 @@ def check_string_value(name: str, base: str, value: Any) -> None:
     """A non-empty ``StringValue`` of allowed characters; for numbers, a number in range."""
     if not value:
         raise InvalidParameterValue(MSG_EMPTY_VALUE.format(name=name, type=base))
-    bad = INVALID_CHARACTER.search(value)
-    if bad is not None:
-        raise InvalidParameterValue(
-            MSG_INVALID_VALUE_CHARACTER.format(character=character_code(bad.group()), name=name)
-        )
+    check_value_characters(name, value)
     if base == "Number":
         check_number(name, value)
+
+
+def check_value_characters(name: str, text: str) -> None:
+    """An attribute's type or value holds only characters SQS allows."""
+    bad = first_invalid_character(text)
+    if bad is not None:
+        message = MSG_INVALID_VALUE_CHARACTER.format(character=character_code(bad), name=name)
+        raise InvalidParameterValue(message)
 
 
 def check_number(name: str, value: str) -> None:
