@@ -26,6 +26,7 @@ from emulator.config import Scope as RulesScope
 from emulator.core.chaos import Chaos, Ledger
 from emulator.core.clock import Clock, SystemClock
 from emulator.core.events import EventsBackend
+from emulator.core.events.observe import EventsObserver
 from emulator.core.ids import IdFactory
 from emulator.core.sqs.backend import SqsBackend
 from emulator.core.sqs.observe import SqsObserver
@@ -82,7 +83,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     initial_chaos = startup_chaos(settings, rules.chaos)
     chaos = Chaos(initial_chaos, fallback_seed=settings.seed)
     sqs = SqsBackend(clock=clock, ids=ids, observer=SqsObserver(chaos, ledger))
-    events = EventsBackend(clock, ids, sqs)
+    observer = EventsObserver(chaos, ledger)
+    events = EventsBackend(clock, ids, sqs, observer=observer, faults=observer)
     emulator = Emulator(settings, clock, ids, chaos, ledger, [sqs, events], initial_chaos)
     emulator.rules = _rules_files(emulator, Applier(sqs, events, scope), rules)
     services = [

@@ -17,6 +17,7 @@ from emulator.core.clock import Clock
 from emulator.core.events.arns import bus_ref
 from emulator.core.events.delivery import (
     BusSink,
+    DeliveryFaults,
     DeliveryObserver,
     Dispatcher,
     MessageSink,
@@ -50,6 +51,7 @@ class EventsBackend:
         sqs: MessageSink,
         limits: EventsLimits = DEFAULT_LIMITS,
         observer: DeliveryObserver | None = None,
+        faults: DeliveryFaults | None = None,
     ) -> None:
         self.clock = clock
         self.ids = ids
@@ -57,6 +59,7 @@ class EventsBackend:
         self.registry = Registry(clock, limits)
         self.scheduler = Scheduler(clock)
         self.dispatcher = Dispatcher(self.scheduler, self.registry, sqs, limits, observer)
+        self.dispatcher.faults = faults
         self.dispatcher.sinks = {"sqs": SqsSink(sqs), "events": BusSink(self.dispatcher, limits)}
 
     # ------------------------------------------------------------------ lifecycle

@@ -38,6 +38,7 @@ from emulator.core.events.errors import (
     DeliveryFailure,
 )
 from emulator.core.events.limits import EventsLimits
+from emulator.core.events.observe import Verdict
 from emulator.core.events.scheduler import Scheduler
 from emulator.core.events.targets import Target
 
@@ -90,6 +91,8 @@ class Delivery:
     target: Target
     hops: int
     attempts: int = 0
+    delayed: bool = False  # chaos held the first attempt back already
+    copy: bool = False  # a chaos duplicate: delivered as is, no further faults
 
 
 class DeliveryObserver(Protocol):
@@ -114,6 +117,22 @@ class DeliveryObserver(Protocol):
 
     def dropped(self, event: Event, bus: BusRef, reason: str) -> None:
         """Not delivered anywhere (no such bus, or a target kind not emulated yet)."""
+
+
+class DeliveryFaults(Protocol):
+    """The chaos hook in front of every attempt (``emulator.core.events.observe``)."""
+
+    def before_attempt(self, delivery: Delivery) -> Verdict:
+        """Drop, delay or fail this attempt, or let it go."""
+        ...
+
+    def duplicates(self, delivery: Delivery) -> list[float]:
+        """Seconds after which copies of a delivered event go out again."""
+        ...
+
+    def injected_failure(self) -> DeliveryFailure:
+        """The failure an injected ``fail`` stands for."""
+        ...
 
 
 class NullObserver:
@@ -234,6 +253,7 @@ class Dispatcher:
         self.dead_letters = dead_letters
         self.limits = limits
         self.observer: DeliveryObserver = observer or NullObserver()
+        self.faults: DeliveryFaults | None = None
         self.sinks: dict[str, Sink] = {}
 
     # ------------------------------------------------------------------ ingest and route
@@ -263,6 +283,8 @@ class Dispatcher:
         if sink is None:
             self.observer.dropped(delivery.event, delivery.bus, "unsupported-target")
             return
+        if self.faults is not None and self._faulted(delivery, self.faults):
+            return
         delivery.attempts += 1
         try:
             message_id = sink.deliver(delivery)
@@ -270,6 +292,39 @@ class Dispatcher:
             self._failed(delivery, failure)
             return
         self.observer.delivered(delivery, message_id)
+        if self.faults is not None:
+            self._duplicate(delivery, self.faults)
+
+    def _faulted(self, delivery: Delivery, faults: DeliveryFaults) -> bool:
+        """Apply chaos to an attempt; True when the attempt is not to be made now."""
+        verdict = faults.before_attempt(delivery)
+        if verdict.drop:
+            return True
+        if verdict.delay > 0:
+            delivery.delayed = True
+            self.scheduler.at(self.scheduler.clock.now() + verdict.delay, self.attempt, delivery)
+            return True
+        if verdict.fail:
+            delivery.attempts += 1
+            self._failed(delivery, faults.injected_failure())
+            return True
+        return False
+
+    def _duplicate(self, delivery: Delivery, faults: DeliveryFaults) -> None:
+        now = self.scheduler.clock.now()
+        for delay in faults.duplicates(delivery):
+            copy = Delivery(
+                delivery.event,
+                delivery.bus,
+                delivery.rule_name,
+                delivery.rule_arn,
+                delivery.target,
+                delivery.hops,
+                delivery.attempts - 1,
+                True,
+                True,
+            )
+            self.scheduler.at(now + delay, self.attempt, copy)
 
     def _failed(self, delivery: Delivery, failure: DeliveryFailure) -> None:
         if not failure.retryable:
