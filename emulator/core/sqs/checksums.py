@@ -19,11 +19,15 @@ The Java, JavaScript, Go, .NET and Ruby SDKs recompute these digests and fail on
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Mapping
 from typing import Any
 
 STRING_TRANSPORT = b"\x01"
 BINARY_TRANSPORT = b"\x02"
+
+pack_length = struct.Struct(">I").pack
+"""A length as a 4-byte big-endian unsigned integer."""
 
 
 def md5_of_body(body: str) -> str:
@@ -54,12 +58,16 @@ def encode_attribute(name: str, attribute: Mapping[str, Any]) -> bytes:
         transport, value = BINARY_TRANSPORT, bytes(attribute["BinaryValue"])
     else:
         transport, value = STRING_TRANSPORT, str(attribute["StringValue"]).encode("utf-8")
+    raw_name, raw_type = name.encode("utf-8"), data_type.encode("utf-8")
     return b"".join(
         (
-            length_prefixed(name.encode("utf-8")),
-            length_prefixed(data_type.encode("utf-8")),
+            pack_length(len(raw_name)),
+            raw_name,
+            pack_length(len(raw_type)),
+            raw_type,
             transport,
-            length_prefixed(value),
+            pack_length(len(value)),
+            value,
         )
     )
 
@@ -67,8 +75,3 @@ def encode_attribute(name: str, attribute: Mapping[str, Any]) -> bytes:
 def is_binary_type(data_type: str) -> bool:
     """Whether a data type (``Binary`` or a custom ``Binary.<anything>``) carries bytes."""
     return data_type == "Binary" or data_type.startswith("Binary.")
-
-
-def length_prefixed(data: bytes) -> bytes:
-    """``data`` preceded by its length as a 4-byte big-endian unsigned integer."""
-    return len(data).to_bytes(4, "big") + data
