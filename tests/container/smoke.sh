@@ -5,9 +5,10 @@
 # go round, PutEvents reaches the queue its rule names), check that `docker stop` exits 0, then
 # bring docker-compose.yml up, probe it and take it down.
 #
-#   exit 0   PASSED
-#   exit 77  SKIPPED, for a reason it prints (no engine, no base image can be had) — never a pass
-#   other    FAILED: the Dockerfile, the image or the compose file is broken
+#   smoke.sh             the test: exit 0 PASSED; 77 SKIPPED, for a reason it prints (no engine,
+#                        no base image can be had), never a pass; other: FAILED, the Dockerfile,
+#                        the image or the compose file is broken
+#   smoke.sh --prepare   only make the base image and build the images (into the engine's cache)
 #
 # It uses the engine `docker` reaches (DOCKER_HOST); .ci/run starts a private one with
 # tests/container/engine.sh. With CI=true a missing engine is a failure, unless the engine script
@@ -251,11 +252,15 @@ compose_part() {
 }
 
 # ---- main --------------------------------------------------------------------------------------
-main() {
-  cd "$REPO"
-  need_engine
-  find_compose
-  say "engine: $(docker version -f 'server {{.Server.Version}}, client {{.Client.Version}}'), network $NETWORK, compose: ${COMPOSE:-none}"
+# The base image and both builds, once at a time: .ci/run starts `smoke.sh --prepare` in the
+# background while the suite sets up, and the test proper waits here until that is done (then
+# finds everything in the engine's caches).
+images() {
+  local asked=$SECONDS
+  exec 9>"$LOGS/prepare.lock"
+  flock 9
+  [ $((SECONDS - asked)) -lt 2 ] || note "waited" "$((SECONDS - asked))s for the background preparation"
+  [ -s "$LOGS/prepare.txt" ] && { echo "  prepared in the background:"; cat "$LOGS/prepare.txt"; } | tee -a "$SUMMARY"
   lap
   choose_base; lap
   note "base image" "$BASE — $BASE_HOW (${LAP}s)"
@@ -266,6 +271,23 @@ main() {
   wait "$CONSUMER_BUILD" || exit 1
   CONSUMER_BUILD=; lap
   note "build" "$IMAGE and $CONSUMER_TAG (${LAP}s)"
+  flock -u 9
+}
+
+prepare() {
+  SUMMARY=$LOGS/prepare.txt
+  : >"$SUMMARY"
+  docker info >/dev/null 2>&1 || exit 0  # the test proper reports it
+  images
+}
+
+main() {
+  cd "$REPO"
+  if [ "${1:-}" = --prepare ]; then prepare; return; fi
+  need_engine
+  find_compose
+  say "engine: $(docker version -f 'server {{.Server.Version}}, client {{.Client.Version}}'), network $NETWORK, compose: ${COMPOSE:-none}"
+  images
   layer_report
   image_part; lap
   note "run+probe+stop" "${LAP}s"
