@@ -50,12 +50,31 @@ class NaiveConsumer:
         return {"order_id": charge.order_id, "charged": charge.amount_cents}
 
 
+class ProcessingBudget:
+    """How long one message may take: the queue's visibility timeout.
+
+    Powertools expires an in-progress idempotency record after the Lambda's remaining time; a
+    plain consumer has no Lambda context, so the budget stands in for it: if this consumer dies
+    mid-charge, the record expires when SQS makes the message visible to another consumer.
+    """
+
+    def __init__(self, seconds: int = 30) -> None:
+        self.seconds = seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left for the current message (the whole budget, per message)."""
+        return self.seconds * 1000
+
+
 class IdempotentConsumer:
     """Charges once per event id, however often the event arrives."""
 
-    def __init__(self, payments: Payments, store: SqlitePersistenceLayer) -> None:
+    def __init__(
+        self, payments: Payments, store: SqlitePersistenceLayer, visibility_timeout: int = 30
+    ) -> None:
         self.payments = payments
         config = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=24 * 3600)
+        config.register_lambda_context(ProcessingBudget(visibility_timeout))
         self.handle: Handler = idempotent_function(
             data_keyword_argument="event", config=config, persistence_store=store
         )(self._charge)
