@@ -74,7 +74,8 @@ class IdempotentConsumer:
     ) -> None:
         self.payments = payments
         config = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=24 * 3600)
-        config.register_lambda_context(ProcessingBudget(visibility_timeout))
+        # Powertools reads only get_remaining_time_in_millis() from the context it is given.
+        config.register_lambda_context(ProcessingBudget(visibility_timeout))  # type: ignore[arg-type]
         self.handle: Handler = idempotent_function(
             data_keyword_argument="event", config=config, persistence_store=store
         )(self._charge)
