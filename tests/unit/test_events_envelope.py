@@ -7,7 +7,13 @@ import json
 import pytest
 
 from emulator.core.errors import ValidationError
-from emulator.core.events.envelope import check_entry, entry_size, format_time, make_event
+from emulator.core.events.envelope import (
+    check_entry,
+    entry_size,
+    format_time,
+    make_event,
+    request_size_ok,
+)
 from tests.unit.events_fakes import ACCOUNT, REGION, entry, make_backend
 
 
@@ -86,3 +92,11 @@ def test_trace_header_is_kept_on_the_event() -> None:
     raw = entry(TraceHeader="Root=1-5759e988-bd862e3fe1be46a994272793")
     event = make_event(raw, {}, event_id="e", account=ACCOUNT, region=REGION, now=0)
     assert event.trace_header == "Root=1-5759e988-bd862e3fe1be46a994272793"
+
+
+def test_request_size_counts_bytes_not_characters_near_the_limit() -> None:
+    ascii_entry = {"Source": "s", "DetailType": "d", "Detail": "x" * 262_142}
+    assert request_size_ok([ascii_entry], 262_144)
+    wide = {"Source": "s", "DetailType": "d", "Detail": "é" * 131_072}
+    assert not request_size_ok([wide], 262_144)
+    assert request_size_ok([{**wide, "Detail": "é" * 131_070}], 262_144)

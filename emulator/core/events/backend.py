@@ -23,7 +23,13 @@ from emulator.core.events.delivery import (
     MessageSink,
     SqsSink,
 )
-from emulator.core.events.envelope import Entry, EntryError, check_entry, entry_size, make_event
+from emulator.core.events.envelope import (
+    Entry,
+    EntryError,
+    check_entry,
+    make_event,
+    request_size_ok,
+)
 from emulator.core.events.errors import EVENT_NOT_VALID, REQUEST_TOO_LARGE, EventsValidationError
 from emulator.core.events.limits import DEFAULT_LIMITS, EventsLimits
 from emulator.core.events.registry import Registry
@@ -86,7 +92,7 @@ class EventsBackend:
         """Accept the valid entries, report the others; one result per entry, in order."""
         if len(entries) > self.limits.max_entries:
             raise EventsValidationError(f"Too many entries: {len(entries)}")
-        if sum(entry_size(e) for e in entries) > self.limits.max_request_bytes:
+        if not request_size_ok(entries, self.limits.max_request_bytes):
             raise EventsValidationError(REQUEST_TOO_LARGE)
         now = self.clock.now()
         return [self._put_entry(account, region, entry, now) for entry in entries]

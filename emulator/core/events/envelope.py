@@ -12,6 +12,7 @@ time, in UTC to the second. An event forwarded to another bus keeps its envelope
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +25,7 @@ EntryError = tuple[str, str]  # (ErrorCode, ErrorMessage)
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _TIME_BYTES = 14  # an entry's Time counts as 14 bytes
+_SIZED = ("Source", "DetailType", "Detail")
 
 
 def to_json(value: Any) -> str:
@@ -60,10 +62,20 @@ class Event:
         return Event(self.id, self.payload, now, self.trace_header, self._json)
 
 
+def request_size_ok(entries: Sequence[Entry], limit: int) -> bool:
+    """Whether the entries' total size is within ``limit``; UTF-8 is at most 4 bytes a
+    character, so only requests near the limit are encoded to count their bytes."""
+    chars = 0
+    for entry in entries:
+        chars += _TIME_BYTES + sum(len(entry.get(k) or "") for k in _SIZED)
+        chars += sum(len(r) for r in entry.get("Resources") or ())
+    return chars * 4 <= limit or sum(entry_size(e) for e in entries) <= limit
+
+
 def entry_size(entry: Entry) -> int:
     """An entry's size as AWS counts it: Time is 14 bytes, the rest their UTF-8 length."""
     size = _TIME_BYTES if "Time" in entry else 0
-    for key in ("Source", "DetailType", "Detail"):
+    for key in _SIZED:
         value = entry.get(key)
         if value:
             size += _utf8_length(value)
