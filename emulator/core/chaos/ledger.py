@@ -41,37 +41,54 @@ class LedgerRecord:
         return asdict(self)
 
 
+Raw = tuple[int, float, str, dict[str, Any]]
+
+
 class Ledger:
-    """An append-only, bounded log of records."""
+    """An append-only, bounded log of records.
+
+    Writing is on the hot path of every message and delivery, so a record is kept as a plain
+    tuple ``(seq, time, kind, fields)`` and only made a :class:`LedgerRecord` when read.
+    """
 
     def __init__(self, clock: Clock, capacity: int = 100_000, path: str | None = None) -> None:
         self.clock = clock
-        self.records: deque[LedgerRecord] = deque(maxlen=capacity)
+        self._raw: deque[Raw] = deque(maxlen=capacity)
         self.seq = 0
         self._file: TextIO | None = Path(path).open("a") if path else None  # noqa: SIM115
 
-    def record(self, kind: str, **fields: Any) -> LedgerRecord:
+    def record(self, kind: str, **fields: Any) -> None:
         """Append a record of ``kind`` with the given fields."""
         self.seq += 1
-        entry = LedgerRecord(self.seq, self.clock.now(), kind, **fields)
-        self.records.append(entry)
+        raw = (self.seq, self.clock.now(), kind, fields)
+        self._raw.append(raw)
         if self._file is not None:
-            self._file.write(json.dumps(entry.to_json(), default=str) + "\n")
+            self._file.write(json.dumps(_materialise(raw).to_json(), default=str) + "\n")
             self._file.flush()
-        return entry
+
+    @property
+    def records(self) -> list[LedgerRecord]:
+        """Every record still held, oldest first."""
+        return [_materialise(raw) for raw in self._raw]
 
     def query(self, since: int = 0, **filters: str | None) -> list[LedgerRecord]:
         """Records after ``seq`` ``since`` whose fields equal every given filter."""
         wanted = {k: v for k, v in filters.items() if v is not None}
-        return [r for r in self.records if r.seq > since and _matches(r, wanted)]
+        return [
+            record
+            for record in (_materialise(raw) for raw in self._raw if raw[0] > since)
+            if _matches(record, wanted)
+        ]
 
     def summary(self, records: Iterable[LedgerRecord] | None = None) -> dict[str, int]:
         """Counts per kind."""
-        return dict(Counter(r.kind for r in (self.records if records is None else records)))
+        if records is None:
+            return dict(Counter(raw[2] for raw in self._raw))
+        return dict(Counter(r.kind for r in records))
 
     def clear(self) -> None:
         """Forget every record (``seq`` starts again)."""
-        self.records.clear()
+        self._raw.clear()
         self.seq = 0
 
     def close(self) -> None:
@@ -79,6 +96,11 @@ class Ledger:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def _materialise(raw: Raw) -> LedgerRecord:
+    seq, time, kind, fields = raw
+    return LedgerRecord(seq, time, kind, **fields)
 
 
 def _matches(record: LedgerRecord, wanted: Mapping[str, str]) -> bool:
