@@ -6,12 +6,14 @@ independent emulators as they like by calling this function.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulator.admin.routes import build_admin
+from emulator import __version__
 from emulator.api.dispatch import (
     AwsEndpoint,
     QuerySupport,
@@ -35,36 +37,64 @@ from emulator.runtime import Emulator
 from emulator.settings import Settings
 
 ADMIN_PREFIX = "/_emulator"
+HEALTH_PATH = "/_emulator/health"
 
 
 class EmulatorApp:
     """The ASGI application: ``/_emulator/*`` to the admin app, everything else to AWS.
 
     The AWS endpoint is a bare ASGI callable rather than a FastAPI route: FastAPI's routing and
-    request objects would cost more than all of SendMessage's own work.
+    request objects would cost more than all of SendMessage's own work. The admin app (FastAPI) is
+    built on first use, or in a thread once the server runs: importing FastAPI takes about as long
+    as everything else at start, and the health check, answered here, must not wait for it.
     """
 
-    def __init__(self, emulator: Emulator, aws: AwsEndpoint, admin: FastAPI) -> None:
+    def __init__(
+        self, emulator: Emulator, aws: AwsEndpoint, admin_factory: Callable[[], ASGIApp]
+    ) -> None:
         self.emulator = emulator
         self.aws = aws
-        self.admin = admin
+        self._admin_factory = admin_factory
+        self._admin: ASGIApp | None = None
+        self._admin_lock = threading.Lock()
+        self._health = json.dumps({"status": "ok", "version": __version__}).encode()
+
+    @property
+    def admin(self) -> ASGIApp:
+        """The admin app, built once."""
+        with self._admin_lock:
+            if self._admin is None:
+                self._admin = self._admin_factory()
+            return self._admin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Route one ASGI event."""
         kind = scope["type"]
         if kind == "http":
-            if scope["path"].startswith(ADMIN_PREFIX):
+            path = scope["path"]
+            if path == HEALTH_PATH and scope["method"] == "GET":
+                await self._send_health(send)
+            elif path.startswith(ADMIN_PREFIX):
                 await self.admin(scope, receive, send)
             else:
                 await self.aws(scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(receive, send)
 
+    async def _send_health(self, send: Send) -> None:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(self._health)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": self._health})
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 await self.emulator.start()
+                threading.Thread(target=lambda: self.admin, daemon=True).start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.emulator.stop()
@@ -97,7 +127,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         ServiceEndpoint("events", events_operations(events)),
     ]
     aws = AwsEndpoint(services, settings.account_id, settings.region, ApiFaults(chaos, ledger))
-    return EmulatorApp(emulator, aws, build_admin(emulator))
+    return EmulatorApp(emulator, aws, lambda: _build_admin(emulator))
+
+
+def _build_admin(emulator: Emulator) -> ASGIApp:
+    from emulator.admin.routes import build_admin
+
+    return build_admin(emulator)
 
 
 def _rules_files(emulator: Emulator, applier: Applier, state: RulesState) -> RulesFiles:
