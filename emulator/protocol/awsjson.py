@@ -11,13 +11,26 @@ import json
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from emulator.protocol.errors import ProtocolError
+
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def decode_body(body: bytes) -> Any:
-    """The JSON document of a request; an empty body reads as ``{}``."""
+    """The JSON document of a request; an empty body reads as ``{}``.
+
+    orjson reads it (several times faster than ``json``); what orjson refuses but JSON allows,
+    such as an escaped lone surrogate (which SQS must answer with ``InvalidMessageContents``, not
+    a parse error), is read again by ``json``.
+    """
     if not body.strip():
         return {}
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -32,12 +45,15 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"), ensure_ascii=False)
+_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
 
 
 def encode_result(result: Any) -> bytes:
-    """A result document as JSON bytes."""
-    return _ENCODER.encode(result).encode("utf-8")
+    """A result document as JSON bytes (``json`` takes over what orjson refuses)."""
+    try:
+        return orjson.dumps(result, default=_default, option=_ORJSON_OPTIONS)
+    except TypeError:
+        return _ENCODER.encode(result).encode("ascii")
 
 
 def encode_error(error_type: str, message: str) -> bytes:
