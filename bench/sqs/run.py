@@ -96,7 +96,10 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 20
 def start(name: str, command: list[str], port: int, health_path: str) -> Server:
     """Start a server, time it to its first answer, then let it idle and read its RSS."""
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # From an empty folder: the emulator would otherwise load the repository's ./rules.
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir()
+    )
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url + health_path, process)
     server = Server(name, process, url, time.monotonic() - started)
