@@ -175,3 +175,55 @@ def _run_seeded(seed: int) -> list[tuple[Any, ...]]:
         return [(r["kind"], r["fault"], r["message_id"]) for r in _ledger(server)]
     finally:
         server.stop()
+
+
+def _received_handles(sqs: Any, url: str, count: int) -> list[str]:
+    for i in range(count):
+        sqs.send_message(QueueUrl=url, MessageBody=f"b{i}")
+    handles: list[str] = []
+    while len(handles) < count:
+        handles += [m["ReceiptHandle"] for m in _receive_all(sqs, url)]
+    return handles
+
+
+def test_partial_batch_on_delete_message_batch(emulator: RunningServer, sqs: Any) -> None:
+    url = sqs.create_queue(QueueName="deletes")["QueueUrl"]
+    handles = _received_handles(sqs, url, 10)
+    _chaos(
+        emulator,
+        {"match": {"operation": "sqs:DeleteMessageBatch"}, "partial_batch": {"probability": 0.5}},
+        seed=3,
+    )
+    entries = [{"Id": f"d{i}", "ReceiptHandle": h} for i, h in enumerate(handles)]
+    reply = sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+    failed = {f["Id"] for f in reply.get("Failed", [])}
+    assert 0 < len(failed) < 10
+    assert {s["Id"] for s in reply["Successful"]} == {e["Id"] for e in entries} - failed
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == str(len(failed))
+
+
+def test_partial_batch_on_change_message_visibility_batch(
+    emulator: RunningServer, sqs: Any
+) -> None:
+    url = sqs.create_queue(QueueName="visibility")["QueueUrl"]
+    handles = _received_handles(sqs, url, 10)
+    _chaos(
+        emulator,
+        {
+            "match": {"operation": "sqs:ChangeMessageVisibilityBatch"},
+            "partial_batch": {"probability": 0.5},
+        },
+        seed=3,
+    )
+    entries = [
+        {"Id": f"v{i}", "ReceiptHandle": h, "VisibilityTimeout": 0} for i, h in enumerate(handles)
+    ]
+    reply = sqs.change_message_visibility_batch(QueueUrl=url, Entries=entries)
+    failed = {f["Id"] for f in reply.get("Failed", [])}
+    assert 0 < len(failed) < 10
+    visible_again = _receive_all(sqs, url)
+    assert len(visible_again) == 10 - len(failed)
+    assert len(_ledger(emulator, kind="api.partial_batch")) == len(failed)
