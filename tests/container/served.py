@@ -8,6 +8,8 @@ image it probes, not the source tree beside it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.routing import APIRoute
 
 from emulator.app import create_app
@@ -19,9 +21,10 @@ def served() -> set[str]:
     app = create_app()
     ops = {f"{s.name}:{op}" for s in app.aws.by_prefix.values() for op in s.operations}
     flags = {f"cli:{o}" for a in _parser()._actions for o in a.option_strings}
+    admin_app: Any = app.admin  # FastAPI, built on first use
     admin = {
         f"admin:{method}_{route.path}"
-        for route in app.admin.routes
+        for route in admin_app.routes
         if isinstance(route, APIRoute)
         for method in route.methods or ()
     }
