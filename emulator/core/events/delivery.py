@@ -160,11 +160,20 @@ class NullObserver:
 
 
 class Sink(Protocol):
-    """Delivers to one kind of target; raises :class:`DeliveryFailure`."""
+    """Delivers to one kind of target; raises :class:`DeliveryFailure`, or :class:`Pending`
+    when the attempt finishes later (I/O in an adapter)."""
 
     def deliver(self, delivery: Delivery) -> str | None:
         """Deliver; a message id where the target has one."""
         ...
+
+
+class Pending(Exception):
+    """Raised by a sink whose attempt is under way off the loop's stack (an HTTP call).
+
+    The sink owes the dispatcher exactly one :meth:`Dispatcher.settle_success` or
+    :meth:`Dispatcher.settle_failure` for the attempt, called on the loop that owns the state.
+    """
 
 
 def retry_delay(limits: EventsLimits, retry: int, key: str) -> float:
@@ -291,9 +300,19 @@ class Dispatcher:
         except DeliveryFailure as failure:
             self._failed(delivery, failure)
             return
+        except Pending:
+            return
+        self.settle_success(delivery, message_id)
+
+    def settle_success(self, delivery: Delivery, message_id: str | None) -> None:
+        """The attempt succeeded (now, or later for a :class:`Pending` one)."""
         self.observer.delivered(delivery, message_id)
         if self.faults is not None:
             self._duplicate(delivery, self.faults)
+
+    def settle_failure(self, delivery: Delivery, failure: DeliveryFailure) -> None:
+        """A :class:`Pending` attempt failed: retry per RetryPolicy, then dead-letter."""
+        self._failed(delivery, failure)
 
     def _faulted(self, delivery: Delivery, faults: DeliveryFaults) -> bool:
         """Apply chaos to an attempt; True when the attempt is not to be made now."""
