@@ -82,7 +82,15 @@ def resource_ref(arn: str) -> BusRef | RuleRef:
     raise EventsValidationError(RESOURCE_ARN_INVALID)
 
 
+API_DESTINATION = "api-destination"
+
+
 def target_service(arn: str) -> str:
-    """The service a target ARN points at (``sqs``, ``events``, ``lambda``, ...)."""
+    """The service a target ARN points at (``sqs``, ``events``, ``lambda``, ...); an
+    EventBridge API destination (``...:api-destination/<name>/<id>``) is ``api-destination``."""
     parsed = split_arn(arn)
-    return parsed[0] if parsed else ""
+    if parsed is None:
+        return ""
+    if parsed[0] == "events" and parsed[3].startswith(API_DESTINATION + "/"):
+        return API_DESTINATION
+    return parsed[0]
