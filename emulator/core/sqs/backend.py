@@ -64,7 +64,7 @@ MSG_NEXT_TOKEN = "Invalid NextToken value."
 MSG_TOO_MANY_TAGS = "Too many tags added for queue {name}."  # ours
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outgoing:
     """A message to send, as ``SendMessage`` (or one batch entry) describes it."""
 
@@ -359,13 +359,18 @@ class SqsBackend:
 
     def _store(self, queue: Queue, message: Message, delay: float, now: float, origin: str) -> None:
         """Put a new message in its queue, as queue-level chaos (if any) plans it."""
-        plan = self.observer.plan(queue.name, message, origin, isinstance(queue, FifoQueue))
+        observer = self.observer
+        if not observer.chaos_active:
+            queue.put(message, delay, now)
+            observer.enqueued(queue.name, message, origin)
+            return
+        plan = observer.plan(queue.name, message, origin, isinstance(queue, FifoQueue))
         if plan.drop:
             message.state = GONE
             return
         message.redeliveries = plan.redeliveries
         queue.put(message, delay + plan.delay, now)
-        self.observer.record("message.enqueued", queue.name, message, detail={"origin": origin})
+        observer.enqueued(queue.name, message, origin)
         for extra in plan.copies:
             copy = queue.duplicate(message, now)
             queue.put(copy, delay + extra, now)

@@ -43,6 +43,21 @@ class SqsObserver:
         self.chaos = chaos
         self.ledger = ledger
 
+    @property
+    def chaos_active(self) -> bool:
+        """Whether any fault is configured (else :meth:`plan` has nothing to decide)."""
+        return self.chaos is not None and self.chaos.active
+
+    def enqueued(self, queue_name: str, message: Message, origin: str) -> None:
+        """``message.enqueued`` (the hot path: one record per message stored)."""
+        if self.ledger is not None:
+            self.ledger.record(
+                "message.enqueued",
+                queue=queue_name,
+                message_id=message.message_id,
+                detail=_ORIGIN_DETAIL[origin],
+            )
+
     def plan(self, queue_name: str, message: Message, origin: str, fifo: bool) -> EnqueuePlan:
         """The faults that hit ``message`` as it is stored in ``queue_name``."""
         chaos = self.chaos
@@ -90,5 +105,7 @@ class SqsObserver:
 def _names_a_queue(fault: Fault) -> bool:
     return "queue" in fault.match
 
+
+_ORIGIN_DETAIL = {CLIENT: {"origin": CLIENT}, SERVICE: {"origin": SERVICE}}  # shared, read-only
 
 _PAST = {"drop": "dropped", "delay": "delayed", "duplicate": "duplicated"}
