@@ -35,6 +35,7 @@ from emulator.core.events.limits import DEFAULT_LIMITS, EventsLimits
 from emulator.core.events.registry import Registry
 from emulator.core.events.rules import Rule
 from emulator.core.events.scheduler import Scheduler
+from emulator.core.events.schedules import ScheduleRunner
 from emulator.core.ids import IdFactory
 from emulator.core.patterns import compile_pattern
 
@@ -67,6 +68,8 @@ class EventsBackend:
         self.dispatcher = Dispatcher(self.scheduler, self.registry, sqs, limits, observer)
         self.dispatcher.faults = faults
         self.dispatcher.sinks = {"sqs": SqsSink(sqs), "events": BusSink(self.dispatcher, limits)}
+        self.schedules = ScheduleRunner(self.scheduler, self.registry, self.dispatcher, ids)
+        self.registry.on_rule = self.schedules.arm
 
     # ------------------------------------------------------------------ lifecycle
     def reset(self) -> None:

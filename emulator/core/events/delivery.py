@@ -21,6 +21,7 @@ front of :meth:`Dispatcher.attempt` and every outcome is reported to a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -78,6 +79,7 @@ class Ingest:
     event: Event
     bus: BusRef
     hops: int
+    rules: frozenset[str] | None = None  # only these rules (a replay's FilterArns)
 
 
 @dataclass(eq=False, slots=True)
@@ -264,13 +266,17 @@ class Dispatcher:
         self.observer: DeliveryObserver = observer or NullObserver()
         self.faults: DeliveryFaults | None = None
         self.sinks: dict[str, Sink] = {}
+        self.archive: Callable[[Event, BusRef], None] | None = None  # sees every routed event
 
     # ------------------------------------------------------------------ ingest and route
-    def ingest(self, event: Event, bus: BusRef, hops: int = 0) -> None:
-        """Accept ``event`` on ``bus``; it is routed off the caller's stack."""
+    def ingest(
+        self, event: Event, bus: BusRef, hops: int = 0, rules: frozenset[str] | None = None
+    ) -> None:
+        """Accept ``event`` on ``bus``; it is routed off the caller's stack (to ``rules``
+        only, when given)."""
         if hops:
             event = event.forwarded(self.scheduler.clock.now())
-        self.scheduler.soon(self._route, Ingest(event, bus, hops))
+        self.scheduler.soon(self._route, Ingest(event, bus, hops, rules))
 
     def _route(self, ingest: Ingest) -> None:
         event, ref = ingest.event, ingest.bus
@@ -279,11 +285,23 @@ class Dispatcher:
         if bus is None:
             self.observer.dropped(event, ref, "no-such-bus")
             return
+        if self.archive is not None:
+            self.archive(event, ref)
         for name in bus.index.match(event.payload):
+            if ingest.rules is not None and name not in ingest.rules:
+                continue
             rule = bus.rules[name]
             self.observer.matched(event, ref, name)
             for target in tuple(rule.targets.values()):
                 self.attempt(Delivery(event, ref, name, rule.arn, target, ingest.hops))
+
+    def deliver_to_rule(self, event: Event, rule: Any) -> None:
+        """Attempt every target of one rule of the default bus with ``event``, without matching
+        (a schedule's ``Scheduled Event`` goes to its own rule's targets only)."""
+        self.observer.accepted(event, rule.bus, 0)
+        self.observer.matched(event, rule.bus, rule.name)
+        for target in tuple(rule.targets.values()):
+            self.attempt(Delivery(event, rule.bus, rule.name, rule.arn, target, 0))
 
     # ------------------------------------------------------------------ attempts
     def attempt(self, delivery: Delivery) -> None:

@@ -6,7 +6,7 @@ touched. Every method runs to completion without awaiting, so the one loop needs
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,7 @@ class Registry:
         self.clock = clock
         self.limits = limits
         self.scopes: dict[Scope, dict[str, EventBus]] = {}
+        self.on_rule: Callable[[Rule], None] | None = None  # told of every stored rule
 
     def clear(self) -> None:
         """Forget everything."""
@@ -137,6 +138,8 @@ class Registry:
         )
         bus.rules[spec.name] = rule
         bus.reindex(rule)
+        if self.on_rule is not None:
+            self.on_rule(rule)
         return rule
 
     def _check_rule(self, ref: BusRef, spec: RuleSpec) -> Any:
