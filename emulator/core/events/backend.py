@@ -15,6 +15,7 @@ from typing import Any
 
 from emulator.core.clock import Clock
 from emulator.core.events.arns import bus_ref
+from emulator.core.events.connections import Connections
 from emulator.core.events.delivery import (
     BusSink,
     DeliveryFaults,
@@ -64,6 +65,7 @@ class EventsBackend:
         self.ids = ids
         self.limits = limits
         self.registry = Registry(clock, limits)
+        self.connections = Connections(clock, ids)
         self.scheduler = Scheduler(clock)
         self.dispatcher = Dispatcher(self.scheduler, self.registry, sqs, limits, observer)
         self.dispatcher.faults = faults
@@ -75,6 +77,7 @@ class EventsBackend:
     def reset(self) -> None:
         """Forget every bus, rule and pending delivery."""
         self.registry.clear()
+        self.connections.clear()
         self.scheduler.clear()
 
     async def start(self) -> None:
