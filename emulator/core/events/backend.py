@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from emulator.core.clock import Clock
+from emulator.core.events.archives import Archives
 from emulator.core.events.arns import bus_ref
 from emulator.core.events.connections import Connections
 from emulator.core.events.delivery import (
@@ -72,6 +73,8 @@ class EventsBackend:
         self.dispatcher.sinks = {"sqs": SqsSink(sqs), "events": BusSink(self.dispatcher, limits)}
         self.schedules = ScheduleRunner(self.scheduler, self.registry, self.dispatcher, ids)
         self.registry.on_rule = self.schedules.arm
+        self.archives = Archives(clock, self.scheduler, self.dispatcher, self.registry)
+        self.dispatcher.archive = self.archives.capture
 
     # ------------------------------------------------------------------ lifecycle
     def reset(self) -> None:
@@ -79,6 +82,7 @@ class EventsBackend:
         self.registry.clear()
         self.connections.clear()
         self.scheduler.clear()
+        self.archives.clear()
 
     async def start(self) -> None:
         """Deliver from the running loop from now on."""
