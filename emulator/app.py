@@ -20,6 +20,7 @@ from emulator.api.dispatch import (
     ServiceEndpoint,
 )
 from emulator.api.events import events_operations
+from emulator.api.events_destinations import destination_operations
 from emulator.api.faults import ApiFaults
 from emulator.api.sqs import sqs_operations
 from emulator.chaosflags import startup_chaos
@@ -28,13 +29,15 @@ from emulator.config import Scope as RulesScope
 from emulator.core.chaos import Chaos, Ledger
 from emulator.core.clock import Clock, SystemClock
 from emulator.core.events import EventsBackend
+from emulator.core.events.limits import EventsLimits
 from emulator.core.events.observe import EventsObserver
 from emulator.core.ids import IdFactory
 from emulator.core.sqs.backend import SqsBackend
 from emulator.core.sqs.observe import SqsObserver
 from emulator.protocol.sqs_names import SQS_QUERY_NAMES, SQS_XML_NAMESPACE
-from emulator.runtime import Emulator
+from emulator.runtime import Backend, Emulator
 from emulator.settings import Settings
+from emulator.targets import TargetSettings, target_sinks
 
 ADMIN_PREFIX = "/_emulator"
 HEALTH_PATH = "/_emulator/health"
@@ -114,8 +117,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     chaos = Chaos(initial_chaos, fallback_seed=settings.seed)
     sqs = SqsBackend(clock=clock, ids=ids, observer=SqsObserver(chaos, ledger))
     observer = EventsObserver(chaos, ledger)
-    events = EventsBackend(clock, ids, sqs, observer=observer, faults=observer)
-    emulator = Emulator(settings, clock, ids, chaos, ledger, [sqs, events], initial_chaos)
+    limits = EventsLimits(retry_base_seconds=settings.retry_base_seconds)
+    events = EventsBackend(clock, ids, sqs, limits, observer=observer, faults=observer)
+    runner, sinks = target_sinks(_target_settings(settings), events.dispatcher, events.connections)
+    events.dispatcher.sinks.update(sinks)
+    backends: list[Backend] = [sqs, runner, events]  # targets stop after events' last run
+    emulator = Emulator(settings, clock, ids, chaos, ledger, backends, initial_chaos)
     emulator.rules = _rules_files(emulator, Applier(sqs, events, scope), rules)
     services = [
         ServiceEndpoint(
@@ -124,10 +131,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             json_type_prefix="com.amazonaws.sqs#",
             query=QuerySupport(SQS_QUERY_NAMES, SQS_XML_NAMESPACE),
         ),
-        ServiceEndpoint("events", events_operations(events)),
+        ServiceEndpoint("events", {**events_operations(events), **destination_operations(events)}),
     ]
     aws = AwsEndpoint(services, settings.account_id, settings.region, ApiFaults(chaos, ledger))
     return EmulatorApp(emulator, aws, lambda: _build_admin(emulator))
+
+
+def _target_settings(settings: Settings) -> TargetSettings:
+    return TargetSettings(
+        lambda_endpoint=settings.lambda_endpoint,
+        stepfunctions_endpoint=settings.stepfunctions_endpoint,
+        logs_dir=settings.logs_dir,
+        timeout=settings.target_timeout,
+        concurrency=settings.target_concurrency,
+    )
 
 
 def _build_admin(emulator: Emulator) -> ASGIApp:

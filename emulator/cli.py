@@ -60,6 +60,13 @@ def _add_serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--delay-ms", help="chaos: delay every delivery by MS or MIN-MAX ms")
     parser.add_argument("--ledger-file", help="also append the ledger to this JSONL file")
     parser.add_argument(
+        "--lambda-endpoint", metavar="URL", help="Lambda Invoke API for Lambda targets (none)"
+    )
+    parser.add_argument(
+        "--stepfunctions-endpoint", metavar="URL", help="Step Functions API for targets (none)"
+    )
+    parser.add_argument("--logs-dir", help="folder of CloudWatch Logs targets' files (none)")
+    parser.add_argument(
         "--rules",
         action="append",
         metavar="PATH",
@@ -182,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         duplicate_rate=args.duplicate_rate,
         delay_ms=args.delay_ms,
         ledger_file=args.ledger_file,
+        lambda_endpoint=args.lambda_endpoint,
+        stepfunctions_endpoint=args.stepfunctions_endpoint,
+        logs_dir=args.logs_dir,
     )
     settings = settings.with_overrides(rules=_default_rules(args.rules, settings))
     return serve(settings)

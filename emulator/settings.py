@@ -19,6 +19,13 @@ class Settings:
     ids and chaos decisions reproducible (``None``: fresh randomness each run).
     ``duplicate_rate`` and ``delay_ms`` (``"0-2000"`` or ``"500"``) are quick global faults,
     added to whatever the rules files configure.
+
+    Targets outside the emulator: ``lambda_endpoint`` (the Lambda Invoke API, e.g.
+    ``sam local start-lambda``) and ``stepfunctions_endpoint`` (e.g. Step Functions Local) receive
+    Lambda and Step Functions targets, ``logs_dir`` CloudWatch Logs targets (a JSONL file per log
+    group); unset, such targets are skipped. HTTP calls to targets time out after
+    ``target_timeout`` seconds, with at most ``target_concurrency`` in flight per endpoint.
+    ``retry_base_seconds`` is the first retry's backoff (doubling after each retry).
     """
 
     host: str = "127.0.0.1"
@@ -32,6 +39,12 @@ class Settings:
     delay_ms: str | None = None
     ledger_file: str | None = None
     ledger_capacity: int = 100_000
+    lambda_endpoint: str | None = None
+    stepfunctions_endpoint: str | None = None
+    logs_dir: str | None = None
+    target_timeout: float = 5.0
+    target_concurrency: int = 10
+    retry_base_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,9 +63,9 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> Any:
-    if name in ("port", "seed", "ledger_capacity"):
+    if name in ("port", "seed", "ledger_capacity", "target_concurrency"):
         return int(raw)
-    if name == "duplicate_rate":
+    if name in ("duplicate_rate", "target_timeout", "retry_base_seconds"):
         return float(raw)
     if name == "rules":
         return tuple(p for p in raw.split(os.pathsep) if p)
