@@ -62,7 +62,10 @@ def free_port() -> int:
 def start_emulator(port: int) -> subprocess.Popen[bytes]:
     """The emulator, answering its health check."""
     command = [str(REPO / ".venv/bin/eventbus-emulator"), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # From an empty folder: the emulator would otherwise load the repository's ./rules.
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir()
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:

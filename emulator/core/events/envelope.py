@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from emulator.core.events.errors import MALFORMED_DETAIL, REQUIRED_ARGUMENT
 
 Entry = dict[str, Any]
@@ -29,8 +31,12 @@ _SIZED = ("Source", "DetailType", "Detail")
 
 
 def to_json(value: Any) -> str:
-    """Minified JSON, as EventBridge sends it to targets."""
-    return _ENCODER.encode(value)
+    """Minified JSON, as EventBridge sends it to targets (``json`` takes over what orjson
+    refuses, such as integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return _ENCODER.encode(value)
 
 
 @lru_cache(maxsize=256)
@@ -105,9 +111,12 @@ def check_entry(entry: Entry) -> tuple[dict[str, Any] | None, EntryError | None]
 
 def _object(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)
-    except ValueError:
-        return None
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
     return value if isinstance(value, dict) else None
 
 
