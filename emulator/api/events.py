@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from emulator.api.context import Handler, OperationTable, Params, RequestContext, Result
+from emulator.api.events_archives import archive_operations
 from emulator.api.events_validation import request_checker
 from emulator.core.events import EventsBackend
 from emulator.core.events.arns import BusRef, bus_ref
@@ -271,6 +272,7 @@ def events_operations(backend: EventsBackend) -> OperationTable:
         "PutPermission": put_permission,
         "RemovePermission": remove_permission,
     }
+    handlers.update(archive_operations(backend))
     return {name: _validated(name, handler) for name, handler in handlers.items()}
 
 
