@@ -27,7 +27,7 @@ from emulator.chaosflags import startup_chaos
 from emulator.config import Applier, InvalidRules, RulesFiles, RulesState, load_rules
 from emulator.config import Scope as RulesScope
 from emulator.core.chaos import Chaos, Ledger
-from emulator.core.clock import Clock, SystemClock
+from emulator.core.clock import Clock, ManualClock, SystemClock
 from emulator.core.events import EventsBackend
 from emulator.core.events.limits import EventsLimits
 from emulator.core.events.observe import EventsObserver
@@ -108,7 +108,7 @@ class EmulatorApp:
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> EmulatorApp:
     """Build a complete emulator from settings (and, for tests, a clock of their choosing)."""
     settings = settings or Settings()
-    clock = clock or SystemClock()
+    clock = clock or _clock(settings)
     ids = IdFactory(settings.seed)
     ledger = Ledger(clock, settings.ledger_capacity, settings.ledger_file)
     scope = RulesScope(settings.account_id, settings.region)
@@ -145,6 +145,13 @@ def _target_settings(settings: Settings) -> TargetSettings:
         timeout=settings.target_timeout,
         concurrency=settings.target_concurrency,
     )
+
+
+def _clock(settings: Settings) -> Clock:
+    """The system clock, or with ``clock: manual`` one that starts now and moves only through
+    ``POST /_emulator/clock/advance``."""
+    system = SystemClock()
+    return ManualClock(system.now()) if settings.clock == "manual" else system
 
 
 def _build_admin(emulator: Emulator) -> ASGIApp:

@@ -26,6 +26,8 @@ class Settings:
     group); unset, such targets are skipped. HTTP calls to targets time out after
     ``target_timeout`` seconds, with at most ``target_concurrency`` in flight per endpoint.
     ``retry_base_seconds`` is the first retry's backoff (doubling after each retry).
+    ``clock``: ``"system"``, or ``"manual"`` for a clock that stands still until
+    ``POST /_emulator/clock/advance`` moves it (schedules and retries in tests).
     """
 
     host: str = "127.0.0.1"
@@ -45,6 +47,7 @@ class Settings:
     target_timeout: float = 5.0
     target_concurrency: int = 10
     retry_base_seconds: float = 1.0
+    clock: str = "system"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from emulator import __version__
 from emulator.core.chaos import InvalidChaosConfig, parse_chaos
+from emulator.core.clock import ManualClock
 from emulator.runtime import Emulator
 
 
@@ -18,6 +19,7 @@ def build_admin(emulator: Emulator) -> FastAPI:
     _state_routes(app, emulator)
     _chaos_routes(app, emulator)
     _ledger_routes(app, emulator)
+    _clock_routes(app, emulator)
     return app
 
 
@@ -85,6 +87,31 @@ def _ledger_routes(app: FastAPI, emulator: Emulator) -> None:
     @app.get("/_emulator/ledger/summary")
     async def summary() -> dict[str, Any]:
         return {"counts": emulator.ledger.summary(), "last_seq": emulator.ledger.seq}
+
+
+def _clock_routes(app: FastAPI, emulator: Emulator) -> None:
+    @app.post("/_emulator/clock/advance")
+    async def advance(request: Request) -> JSONResponse:
+        """Move a manual clock (``clock: manual``) forward ``{"seconds": n}`` and run every
+        delivery, schedule and replay step now due; refused (409) on the system clock."""
+        clock = emulator.clock
+        if not isinstance(clock, ManualClock):
+            return JSONResponse({"error": "the emulator runs on the system clock"}, 409)
+        try:
+            seconds = (await request.json())["seconds"]
+        except (ValueError, TypeError, KeyError):
+            return _bad_request("seconds", "must be given in a JSON object")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            return _bad_request("seconds", "must be a number >= 0")
+        clock.advance(seconds)
+        ran = sum(run() for run in _due_runners(emulator))
+        return JSONResponse({"now": clock.now(), "ran": ran})
+
+
+def _due_runners(emulator: Emulator) -> list[Any]:
+    """The ``run_due`` of every backend that has timed work (EventBridge's scheduler)."""
+    runners = (getattr(backend, "run_due", None) for backend in emulator.backends)
+    return [run for run in runners if run is not None]
 
 
 def _bad_request(field: str, reason: str) -> JSONResponse:
