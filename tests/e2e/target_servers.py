@@ -51,10 +51,11 @@ class Recorder:
             self.answers.setdefault(path, deque()).extend(answers)
 
     def clear(self) -> None:
-        """Forget requests and scripted answers."""
+        """Forget requests and scripted answers; answer 200 ``{}`` by default again."""
         with self.lock:
             self.requests.clear()
             self.answers.clear()
+            self.default = (200, b"{}")
 
     def to(self, path: str) -> list[Recorded]:
         """The requests to ``path`` so far."""
