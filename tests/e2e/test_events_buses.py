@@ -189,8 +189,8 @@ def test_state_lists_buses(emulator: RunningServer, events: Any) -> None:
 
 def test_operations_not_built_yet_answer_unsupported(events: Any) -> None:
     with pytest.raises(ClientError) as caught:
-        events.list_archives()
+        events.list_endpoints()
     assert _error(caught) == (
         "UnsupportedOperation",
-        "Operation ListArchives is not supported by eventbus-emulator yet.",
+        "Operation ListEndpoints is not supported by eventbus-emulator yet.",
     )
