@@ -29,7 +29,10 @@ from emulator.core.events.http_targets import (
 )
 from emulator.targets.runner import Call, HttpRunner
 
-REFRESH_STATUSES = frozenset({401, 407})  # EventBridge refreshes OAuth tokens on these
+# EventBridge refreshes an OAuth token when the endpoint answers 401 or 407, and the retry
+# uses the new one (user guide, "Authorization methods for connections").
+REFRESH_STATUSES = frozenset({401, 407})
+TOKEN_REFUSED = "The endpoint refused the OAuth token; a new one is fetched for the retry."
 
 
 def _body(delivery: Delivery) -> str:
@@ -85,6 +88,7 @@ class ApiDestinationSink:
             answer = await runner.send(request)
             if connection.authorization_type == OAUTH and answer.status in REFRESH_STATUSES:
                 self.tokens.pop(connection.arn, None)
+                raise DeliveryFailure(SDK_CLIENT_ERROR, TOKEN_REFUSED, retryable=True)
             failure = answer_failure(answer.status, answer.body)
             if failure is not None:
                 raise failure

@@ -124,6 +124,25 @@ def test_oauth_connection_fetches_a_token_once_and_sends_it_as_bearer(world: Wor
     assert [c.headers["authorization"] for c in calls] == ["Bearer tok-1"] * 2
 
 
+def test_oauth_token_refused_with_401_is_fetched_again_for_the_retry(world: World) -> None:
+    first = json.dumps({"access_token": "old", "expires_in": 3600}).encode()
+    second = json.dumps({"access_token": "new", "expires_in": 3600}).encode()
+    world.recorder.script("/token", (200, first), (200, second))
+    world.recorder.script("/hook", (401, b"expired"))
+    auth = {
+        "OAuthParameters": {
+            "ClientParameters": {"ClientID": "cid", "ClientSecret": "csecret"},
+            "AuthorizationEndpoint": f"{world.recorder.url}/token",
+            "HttpMethod": "GET",
+        }
+    }
+    world.route({"Id": "h", "Arn": world.destination("OAUTH_CLIENT_CREDENTIALS", auth)})
+    put(world.events)
+    calls = world.recorder.wait_for("/hook", 2)
+    assert [c.headers["authorization"] for c in calls] == ["Bearer old", "Bearer new"]
+    assert [c.method for c in world.recorder.to("/token")] == ["GET", "GET"]
+
+
 # --------------------------------------------------------------------------- HTTP parameters
 def test_http_parameters_fill_path_headers_and_query_with_connection_parameters(
     world: World,
