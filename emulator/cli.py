@@ -60,7 +60,9 @@ def _add_serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--delay-ms", help="chaos: delay every delivery by MS or MIN-MAX ms")
     parser.add_argument("--ledger-file", help="also append the ledger to this JSONL file")
     parser.add_argument(
-        "--lambda-endpoint", metavar="URL", help="Lambda Invoke API for Lambda targets (none)"
+        "--lambda-endpoint",
+        metavar="URL",
+        help="Lambda Invoke API for Lambda targets: URL, or name=URL,... per function (none)",
     )
     parser.add_argument(
         "--stepfunctions-endpoint", metavar="URL", help="Step Functions API for targets (none)"

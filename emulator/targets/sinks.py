@@ -22,6 +22,7 @@ from emulator.core.events.http_targets import (
     OAuthToken,
     answer_failure,
     destination_request,
+    function_name,
     lambda_request,
     parse_token,
     start_execution_request,
@@ -32,6 +33,7 @@ from emulator.targets.runner import Call, HttpRunner
 # EventBridge refreshes an OAuth token when the endpoint answers 401 or 407, and the retry
 # uses the new one (user guide, "Authorization methods for connections").
 REFRESH_STATUSES = frozenset({401, 407})
+NO_LAMBDA_ENDPOINT = "No Lambda endpoint is configured for function {name}."
 TOKEN_REFUSED = "The endpoint refused the OAuth token; a new one is fetched for the retry."
 
 
@@ -115,21 +117,38 @@ class ApiDestinationSink:
 
 
 class LambdaSink:
-    """Lambda functions, invoked asynchronously through the Invoke API at ``endpoint``
-    (``sam local start-lambda``, the runtime interface emulator, …). A function error
-    (``X-Amz-Function-Error``) counts as a failed, retried attempt."""
+    """Lambda functions, invoked asynchronously through the Invoke API of a local runtime
+    (``sam local start-lambda``, the runtime interface emulator, …). ``endpoints`` maps function
+    names to endpoints, ``""`` to the default one. A function error (``X-Amz-Function-Error``)
+    counts as a failed, retried attempt; a function without an endpoint is ``NO_RESOURCE``."""
 
-    def __init__(self, runner: HttpRunner, endpoint: str) -> None:
+    def __init__(self, runner: HttpRunner, endpoints: dict[str, str]) -> None:
         self.runner = runner
-        self.endpoint = endpoint
+        self.endpoints = endpoints
 
     def deliver(self, delivery: Delivery) -> str | None:
         """Start the Invoke (raises ``Pending``)."""
-        request = lambda_request(
-            self.endpoint, delivery.target.arn, _body(delivery), delivery.bus.region
-        )
+        arn = delivery.target.arn
+        name, _ = function_name(arn)
+        endpoint = self.endpoints.get(name) or self.endpoints.get("")
+        if endpoint is None:
+            message = NO_LAMBDA_ENDPOINT.format(name=name)
+            raise DeliveryFailure(NO_RESOURCE, message, retryable=False)
+        request = lambda_request(endpoint, arn, _body(delivery), delivery.bus.region)
         self.runner.launch(delivery, _invoke(request, "x-amzn-requestid"))
         return None
+
+
+def lambda_endpoints(setting: str) -> dict[str, str]:
+    """``URL`` or ``name=URL`` entries, comma-separated, as a map (``""``: the default)."""
+    endpoints: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in setting.split(","))):
+        name, sep, url = entry.partition("=")
+        if sep and ":" not in name:
+            endpoints[name] = url
+        else:
+            endpoints[""] = entry
+    return endpoints
 
 
 class StepFunctionsSink:

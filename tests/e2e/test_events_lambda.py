@@ -40,7 +40,7 @@ def logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(runtime: TargetServer, logs_dir: Path) -> Iterator[EmulatorServer]:
     """An emulator pointed at the local runtime, with fast retries."""
     settings = Settings(
-        lambda_endpoint=runtime.recorder.url,
+        lambda_endpoint=f"{runtime.recorder.url},mapped={runtime.recorder.url}/mapped",
         stepfunctions_endpoint=runtime.recorder.url,
         logs_dir=str(logs_dir),
         retry_base_seconds=0.02,
@@ -87,6 +87,15 @@ def test_lambda_qualifier_of_the_arn_is_sent(world: tuple[Any, Any, Recorder]) -
     put(events)
     [call] = recorder.wait_for(INVOKE_PATH)
     assert call.query == {"Qualifier": "live"}
+
+
+def test_function_mapped_to_its_own_endpoint_is_invoked_there(
+    world: tuple[Any, Any, Recorder],
+) -> None:
+    events, _, recorder = world
+    route(events, {"Id": "fn", "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mapped"})
+    put(events)
+    assert recorder.wait_for("/mapped/2015-03-31/functions/mapped/invocations")
 
 
 def test_failing_function_is_retried_then_dead_lettered(

@@ -36,6 +36,7 @@ from emulator.core.events.http_targets import (
     token_request,
 )
 from emulator.core.ids import IdFactory
+from emulator.targets.sinks import lambda_endpoints
 from tests.unit.events_fakes import ACCOUNT, REGION, add_rule, entry, make_backend, queue_arn
 
 API_KEY = {"ApiKeyAuthParameters": {"ApiKeyName": "x-key", "ApiKeyValue": "v"}}
@@ -287,3 +288,11 @@ def test_pending_attempt_success_is_not_retried() -> None:
     backend.run_due()
     assert sink.pending == []
     assert sqs.sent == []
+
+
+def test_lambda_endpoint_setting_maps_functions_and_a_default() -> None:
+    setting = "http://127.0.0.1:3001, orders=http://127.0.0.1:3002/x"
+    assert lambda_endpoints(setting) == {
+        "": "http://127.0.0.1:3001",
+        "orders": "http://127.0.0.1:3002/x",
+    }
