@@ -205,3 +205,23 @@ def test_reset_forgets_archives_and_replays() -> None:
         backend.archives.archive(SCOPE, "a")
     with pytest.raises(DomainError, match=r"Replay re does not exist\."):
         backend.archives.replay(SCOPE, "re")
+
+
+def test_replay_fails_when_its_bus_is_deleted_under_it() -> None:
+    backend, _, clock = make_backend()
+    ref = BusRef(ACCOUNT, REGION, "b")
+    backend.registry.create_bus(ref, {})
+    backend.archives.create(SCOPE, "a", "b")
+    replay_spec = ReplaySpec("re", spec(clock).archive_arn, 0.0, clock.now(), {"Arn": ref.arn})
+    replay = backend.archives.start_replay(SCOPE, replay_spec)
+    backend.registry.delete_bus(ref)
+    backend.run_due()
+    assert replay.state == "FAILED"
+    assert replay.state_reason == "Event bus b does not exist."
+
+
+def test_filter_arn_that_is_not_a_rule_is_refused() -> None:
+    backend, _, clock = archived_backend(0)
+    with pytest.raises(DomainError, match=r"Destination\.FilterArns") as caught:
+        backend.archives.start_replay(SCOPE, spec(clock, FilterArns=[Q]))
+    assert caught.value.code == "ValidationException"

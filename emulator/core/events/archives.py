@@ -11,7 +11,8 @@ rule or only to the rules of ``Destination.FilterArns``; each replayed event kee
 envelope and gains ``"replay-name"``. It runs off the request path, on the scheduler, in steps of
 :data:`REPLAY_BATCH` events :data:`REPLAY_STEP_SECONDS` of clock time apart, so ``CancelReplay``
 stops one in progress. States: ``STARTING`` → ``RUNNING`` → ``COMPLETED``, or ``CANCELLING`` →
-``CANCELLED`` after a cancel (API reference, ``ReplayState``).
+``CANCELLED`` after a cancel, or ``FAILED`` when the bus is deleted under it (API reference,
+``ReplayState``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from emulator.core.errors import DomainError, ResourceNotFound
 from emulator.core.events.arns import BusRef, RuleRef, bus_ref, resource_ref, split_arn
 from emulator.core.events.delivery import Dispatcher
 from emulator.core.events.envelope import Event
-from emulator.core.events.errors import EventsValidationError, ResourceAlreadyExists
+from emulator.core.events.errors import (
+    BUS_NOT_FOUND,
+    EventsValidationError,
+    ResourceAlreadyExists,
+)
 from emulator.core.events.registry import Registry
 from emulator.core.events.scheduler import Scheduler
 from emulator.core.patterns import CompiledPattern, compile_pattern
@@ -336,7 +341,10 @@ class Archives:
             return None
         names: set[str] = set()
         for arn in arns:
-            ref = resource_ref(arn)
+            try:
+                ref = resource_ref(arn)
+            except EventsValidationError:
+                raise EventsValidationError(FILTER_ARN_INVALID) from None
             if not isinstance(ref, RuleRef) or ref.bus != bus:
                 raise EventsValidationError(FILTER_ARN_INVALID)
             names.add(self.registry.rule(bus, ref.name).name)
@@ -378,6 +386,10 @@ class Archives:
             return  # forgotten by a reset
         if replay.state == CANCELLING:
             self._finish(replay, CANCELLED)
+            return
+        if self.registry.find_bus(replay.bus) is None:
+            replay.state_reason = BUS_NOT_FOUND.format(name=replay.bus.name)
+            self._finish(replay, FAILED)
             return
         if replay.state == STARTING:
             replay.state = RUNNING
