@@ -96,6 +96,9 @@ def test_archive_replays_its_events_into_the_queue_with_replay_name(
     assert "EventLastReplayedTime" in replay
     assert replay["Destination"] == {"Arn": BUS}
     assert events.describe_archive(ArchiveName="a")["EventCount"] == 3
+    state = httpx.get(f"{manual.url}/_emulator/state").json()["events"]
+    assert state["replays"] == [{"name": "again", "archive": archive_arn, "state": "COMPLETED"}]
+    assert state["archives"] == [{"name": "a", "bus": BUS, "event_count": 3}]
 
 
 def test_cancelled_replay_stops_sending(manual: RunningServer, aws: tuple[Any, Any]) -> None:

@@ -195,6 +195,20 @@ class Archives:
         self.archives.clear()
         self.replays.clear()
 
+    def state(self) -> dict[str, list[dict[str, Any]]]:
+        """Archives and replays of every scope, for ``/_emulator/state``."""
+        archives = [
+            {"name": a.name, "bus": a.source.arn, "event_count": len(a.events)}
+            for scope in self.archives.values()
+            for a in scope.values()
+        ]
+        replays = [
+            {"name": r.name, "archive": r.archive_arn, "state": r.state}
+            for scope in self.replays.values()
+            for r in scope.values()
+        ]
+        return {"archives": archives, "replays": replays}
+
     # ------------------------------------------------------------------ capture
     def capture(self, event: Event, bus: BusRef) -> None:
         """Keep ``event`` in every archive of ``bus`` that accepts it (the dispatcher's hook)."""

@@ -150,6 +150,7 @@ class EventsBackend:
             "rules": rules,
             "targets": targets,
             "pending_deliveries": self.scheduler.pending,
+            **self.archives.state(),
         }
 
 
