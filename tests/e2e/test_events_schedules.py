@@ -84,6 +84,9 @@ def test_rate_schedule_fires_scheduled_events_as_the_clock_moves(
     assert first["resources"] == [rule_arn]
     first_time, second_time = (epoch(e["time"]) for e in got)
     assert second_time - first_time == 300
+    ledger = httpx.get(f"{manual.url}/_emulator/ledger", params={"event_id": first["id"]}).json()
+    kinds = {r["kind"] for r in ledger["records"]}
+    assert {"event.accepted", "rule.matched", "delivery.succeeded"} <= kinds
 
 
 def test_cron_schedule_fires_at_its_utc_minutes(
