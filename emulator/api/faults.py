@@ -17,6 +17,7 @@ from emulator.core.chaos import Chaos, Ledger, Subject
 from emulator.core.chaos.config import BATCH_OPERATIONS, Fault
 from emulator.core.errors import DomainError
 
+API_KINDS = ("error", "lost_ack", "partial_batch")
 LOST_ACK_MESSAGE = "We encountered an internal error. Please try again."
 SQS_ENTRY_FAILURE = ("InternalError", "An internal error occurred; the entry was not processed.")
 EVENTS_ENTRY_FAILURE = ("InternalFailure", "An internal error occurred; the entry was not put.")
@@ -44,7 +45,10 @@ class ApiFaults:
         if not self.chaos.active:
             return await invoke(ctx, params)
         operation = f"{ctx.service}:{ctx.operation}"
-        subject = Subject(self.chaos.next_call(operation), _selectors(operation, params))
+        context = _selectors(operation, params)
+        if not self.chaos.may_hit(API_KINDS, context):
+            return await invoke(ctx, params)
+        subject = Subject(self.chaos.next_call(operation), context)
         self._maybe_error(subject)
         result = await self._maybe_partial(invoke, ctx, params, subject)
         lost = self.chaos.decide("lost_ack", subject)

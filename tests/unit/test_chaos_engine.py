@@ -80,3 +80,10 @@ def test_ledger_filters_and_summarises() -> None:
     assert [r.event_id for r in ledger.query(kind="delivery.attempt")] == ["e1", "e2"]
     assert [r.seq for r in ledger.query(since=3)] == [4]
     assert ledger.summary() == {"delivery.attempt": 2, "message.enqueued": 1}
+
+
+def test_may_hit_says_whether_any_selector_holds() -> None:
+    chaos = _chaos(1)
+    assert chaos.may_hit(("drop",), {"queue": "q"})
+    assert not chaos.may_hit(("drop",), {"queue": "other"})
+    assert not chaos.may_hit(("delay", "duplicate"), {"queue": "q"})

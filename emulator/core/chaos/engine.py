@@ -19,7 +19,7 @@ from emulator.core.chaos.config import ChaosConfig, Fault
 _SCALE = float(1 << 64)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Subject:
     """What a decision is about: ``key`` (event id, message id, call number), ``attempt``, and
     the selector values (``bus``, ``rule``, ``target``, ``queue``, ``operation``, ``source``,
@@ -61,6 +61,18 @@ class Chaos:
     def has(self, kind: str) -> bool:
         """Whether any fault of ``kind`` is configured."""
         return kind in self._by_kind
+
+    def may_hit(self, kinds: tuple[str, ...], context: Mapping[str, str | None]) -> bool:
+        """Whether any fault of these kinds has selectors that hold for ``context``.
+
+        A cheap pre-check (no subject, no hashing) that keeps unmatched chaos nearly free.
+        """
+        by_kind = self._by_kind
+        for kind in kinds:
+            for fault in by_kind.get(kind, ()):
+                if fault.applies(context):
+                    return True
+        return False
 
     def next_call(self, operation: str) -> str:
         """A subject key for the next call of ``operation`` (``sqs:SendMessage#7``)."""

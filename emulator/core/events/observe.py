@@ -21,6 +21,7 @@ from emulator.core.events.errors import DeliveryFailure
 if TYPE_CHECKING:
     from emulator.core.events.delivery import Delivery
 
+TARGET_KINDS = ("drop", "delay", "fail")
 FAILED_BY_CHAOS = "Delivery failed by an injected fault (chaos)."
 
 
@@ -52,6 +53,8 @@ class EventsObserver:
             return NO_VERDICT
         first = view.attempts == 0 and not view.delayed
         subject = _subject(view)
+        if not chaos.may_hit(TARGET_KINDS, subject.context):
+            return NO_VERDICT
         if (fault := chaos.decide("drop", subject)) is not None:
             self._delivery("delivery.dropped", view, fault)
             return Verdict(drop=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from emulator.core.chaos import Chaos, Fault, Ledger, Subject
 from emulator.core.sqs.message import Message
 
+QUEUE_KINDS = ("drop", "delay", "duplicate")
 CLIENT = "client"
 SERVICE = "events"
 
@@ -61,9 +62,10 @@ class SqsObserver:
     def plan(self, queue_name: str, message: Message, origin: str, fifo: bool) -> EnqueuePlan:
         """The faults that hit ``message`` as it is stored in ``queue_name``."""
         chaos = self.chaos
-        if chaos is None or not chaos.active:
+        context = {"queue": queue_name}
+        if chaos is None or not chaos.may_hit(QUEUE_KINDS, context):
             return NO_PLAN
-        subject = Subject(message.message_id, {"queue": queue_name})
+        subject = Subject(message.message_id, context)
         plan = EnqueuePlan()
         if self._hit(chaos, "drop", subject, origin, queue_name, message):
             plan.drop = True
