@@ -136,6 +136,6 @@ def start_target_server() -> TargetServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
     server.daemon_threads = True
     recorder.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=lambda: server.serve_forever(0.05), daemon=True)
     thread.start()
     return TargetServer(recorder, server, thread)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 
@@ -210,6 +211,30 @@ def test_last_5xx_after_the_retries_goes_to_the_dead_letter_queue(world: World) 
     assert attributes["RETRY_ATTEMPTS"] == "2"
     assert attributes["EXHAUSTED_RETRY_CONDITION"] == "MaximumRetryAttempts"
     assert attributes["TARGET_ARN"] == target["Arn"]
+
+
+def test_ledger_and_state_show_the_attempts_and_the_destination(
+    world: World, fast_retry_server: EmulatorServer
+) -> None:
+    world.recorder.script("/hook", (502, b"bad gateway"))
+    arn = world.destination()
+    world.route({"Id": "h", "Arn": arn})
+    event_id = put(world.events)
+    world.recorder.wait_for("/hook", 2)
+    ledger_url = f"{fast_retry_server.url}/_emulator/ledger"
+    deadline = time.monotonic() + 5
+    kinds: list[str] = []
+    while "delivery.succeeded" not in kinds and time.monotonic() < deadline:
+        records = httpx.get(ledger_url, params={"event_id": event_id}).json()["records"]
+        kinds = [r["kind"] for r in records if r["kind"].startswith("delivery.")]
+    assert kinds == [
+        "delivery.attempt",
+        "delivery.failed",
+        "delivery.attempt",
+        "delivery.succeeded",
+    ]
+    state = httpx.get(f"{fast_retry_server.url}/_emulator/state").json()["events"]
+    assert [d["arn"] for d in state["api_destinations"]] == [arn]
 
 
 def test_429_is_retried_as_throttling(world: World) -> None:

@@ -151,6 +151,7 @@ class EventsBackend:
             "targets": targets,
             "pending_deliveries": self.scheduler.pending,
             **self.archives.state(),
+            **self.connections.state(),
         }
 
 
