@@ -21,8 +21,9 @@ class Settings:
     added to whatever the rules files configure.
 
     Targets outside the emulator: ``lambda_endpoint`` (the Lambda Invoke API, e.g.
-    ``sam local start-lambda``) and ``stepfunctions_endpoint`` (e.g. Step Functions Local) receive
-    Lambda and Step Functions targets, ``logs_dir`` CloudWatch Logs targets (a JSONL file per log
+    ``sam local start-lambda``; one URL, or ``name=URL`` entries per function, comma-separated)
+    and ``stepfunctions_endpoint`` (e.g. Step Functions Local) receive Lambda and Step Functions
+    targets, ``logs_dir`` CloudWatch Logs targets (a JSONL file per log
     group); unset, such targets are skipped. HTTP calls to targets time out after
     ``target_timeout`` seconds, with at most ``target_concurrency`` in flight per endpoint.
     ``retry_base_seconds`` is the first retry's backoff (doubling after each retry).
