@@ -45,6 +45,9 @@ class ApiFaults:
         if not self.chaos.active:
             return await invoke(ctx, params)
         operation = f"{ctx.service}:{ctx.operation}"
+        operations = self.chaos.named(API_KINDS, "operation")
+        if operations is not None and operation not in operations:
+            return await invoke(ctx, params)
         context = _selectors(operation, params)
         if not self.chaos.may_hit(API_KINDS, context):
             return await invoke(ctx, params)

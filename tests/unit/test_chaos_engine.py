@@ -87,3 +87,19 @@ def test_may_hit_says_whether_any_selector_holds() -> None:
     assert chaos.may_hit(("drop",), {"queue": "q"})
     assert not chaos.may_hit(("drop",), {"queue": "other"})
     assert not chaos.may_hit(("delay", "duplicate"), {"queue": "q"})
+
+
+def test_named_lists_selector_values_or_none_when_a_fault_lacks_it() -> None:
+    chaos = Chaos(
+        parse_chaos(
+            {
+                "faults": [
+                    {"match": {"queue": ["a", "b"]}, "drop": {}},
+                    {"match": {"queue": "c"}, "delay": {"ms": 5}},
+                ]
+            }
+        )
+    )
+    assert chaos.named(("drop", "delay"), "queue") == frozenset({"a", "b", "c"})
+    assert chaos.named(("drop",), "operation") is None
+    assert chaos.named(("error",), "operation") == frozenset()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from emulator.core.chaos.config import ChaosConfig, Fault
 
 _SCALE = float(1 << 64)
+_MEMO_LIMIT = 4096
 
 
 @dataclass(slots=True)
@@ -49,6 +50,8 @@ class Chaos:
         self.seed = config.seed if config.seed is not None else self._fallback_seed
         self._fired = {}
         self._calls = {}
+        self._may_hit: dict[tuple[object, ...], bool] = {}
+        self._named: dict[tuple[object, ...], frozenset[str] | None] = {}
         self._by_kind: dict[str, tuple[Fault, ...]] = {}
         for fault in config.faults:
             self._by_kind[fault.kind] = (*self._by_kind.get(fault.kind, ()), fault)
@@ -62,17 +65,39 @@ class Chaos:
         """Whether any fault of ``kind`` is configured."""
         return kind in self._by_kind
 
+    def named(self, kinds: tuple[str, ...], selector: str) -> frozenset[str] | None:
+        """The values that faults of these kinds name for ``selector``; ``None`` when one of
+        them has no such selector (it may then hit anything). Memoised per configuration."""
+        key = (kinds, selector)
+        if key not in self._named:
+            values: set[str] = set()
+            for kind in kinds:
+                for fault in self._by_kind.get(kind, ()):
+                    allowed = fault.match.get(selector)
+                    if allowed is None:
+                        self._named[key] = None
+                        return None
+                    values.update(allowed)
+            self._named[key] = frozenset(values)
+        return self._named[key]
+
     def may_hit(self, kinds: tuple[str, ...], context: Mapping[str, str | None]) -> bool:
         """Whether any fault of these kinds has selectors that hold for ``context``.
 
-        A cheap pre-check (no subject, no hashing) that keeps unmatched chaos nearly free.
+        A cheap pre-check (no subject, no hashing) that keeps unmatched chaos nearly free: the
+        answer depends only on the configuration and the context, so it is memoised until the
+        configuration changes (the memo is bounded; contexts are few in practice).
         """
+        key = (kinds, tuple(context.items()))
+        known = self._may_hit.get(key)
+        if known is not None:
+            return known
         by_kind = self._by_kind
-        for kind in kinds:
-            for fault in by_kind.get(kind, ()):
-                if fault.applies(context):
-                    return True
-        return False
+        answer = any(f.applies(context) for kind in kinds for f in by_kind.get(kind, ()))
+        if len(self._may_hit) >= _MEMO_LIMIT:
+            self._may_hit.clear()
+        self._may_hit[key] = answer
+        return answer
 
     def next_call(self, operation: str) -> str:
         """A subject key for the next call of ``operation`` (``sqs:SendMessage#7``)."""

@@ -62,8 +62,13 @@ class SqsObserver:
     def plan(self, queue_name: str, message: Message, origin: str, fifo: bool) -> EnqueuePlan:
         """The faults that hit ``message`` as it is stored in ``queue_name``."""
         chaos = self.chaos
+        if chaos is None:
+            return NO_PLAN
+        queues = chaos.named(QUEUE_KINDS, "queue")
+        if queues is not None and queue_name not in queues:
+            return NO_PLAN
         context = {"queue": queue_name}
-        if chaos is None or not chaos.may_hit(QUEUE_KINDS, context):
+        if not chaos.may_hit(QUEUE_KINDS, context):
             return NO_PLAN
         subject = Subject(message.message_id, context)
         plan = EnqueuePlan()
