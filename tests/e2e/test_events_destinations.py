@@ -237,6 +237,44 @@ def test_ledger_and_state_show_the_attempts_and_the_destination(
     assert [d["arn"] for d in state["api_destinations"]] == [arn]
 
 
+def test_chaos_duplicate_calls_the_endpoint_twice_with_the_same_event(
+    world: World, fast_retry_server: EmulatorServer
+) -> None:
+    chaos = {"seed": 1, "faults": [{"match": {"target": "h"}, "duplicate": {"probability": 1}}]}
+    httpx.put(f"{fast_retry_server.url}/_emulator/chaos", json=chaos).raise_for_status()
+    try:
+        world.route({"Id": "h", "Arn": world.destination()})
+        event_id = put(world.events)
+        calls = world.recorder.wait_for("/hook", 2)
+    finally:
+        httpx.delete(f"{fast_retry_server.url}/_emulator/chaos").raise_for_status()
+    assert [c.json()["id"] for c in calls] == [event_id, event_id]
+
+
+def test_chaos_fail_is_retried_against_the_endpoint(
+    world: World, fast_retry_server: EmulatorServer
+) -> None:
+    fault = {"match": {"target": "h"}, "fail": {"probability": 1}}
+    httpx.put(
+        f"{fast_retry_server.url}/_emulator/chaos", json={"seed": 1, "faults": [fault]}
+    ).raise_for_status()
+    try:
+        dlq_url, dlq_arn = make_queue(world.sqs, "dlq")
+        target = {
+            "Id": "h",
+            "Arn": world.destination(),
+            "RetryPolicy": {"MaximumRetryAttempts": 1},
+            "DeadLetterConfig": {"Arn": dlq_arn},
+        }
+        world.route(target)
+        put(world.events)
+        [message] = receive(world.sqs, dlq_url)
+    finally:
+        httpx.delete(f"{fast_retry_server.url}/_emulator/chaos").raise_for_status()
+    assert message["MessageAttributes"]["RETRY_ATTEMPTS"]["StringValue"] == "1"
+    assert world.recorder.to("/hook") == []
+
+
 def test_429_is_retried_as_throttling(world: World) -> None:
     world.recorder.script("/hook", (429, b"slow down"))
     dlq_url, dlq_arn = make_queue(world.sqs, "dlq")
