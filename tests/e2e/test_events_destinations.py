@@ -328,6 +328,27 @@ def test_slow_endpoint_does_not_hold_up_other_targets(world: World) -> None:
     assert fast_call.at < slow_call.at + 0.4  # arrived while the slow one was unanswered
 
 
+def test_calls_per_endpoint_are_bounded_by_the_concurrency_setting(
+    http_target: TargetServer,
+) -> None:
+    running = start_server(Settings(target_concurrency=1))
+    recorder = http_target.recorder
+    recorder.clear()
+    try:
+        events, sqs = clients(running.url)
+        world = World(events, sqs, recorder)
+        recorder.script("/slow", (200, b"late", 0.3))
+        slow = world.destination(name="slow", InvocationEndpoint=f"{recorder.url}/slow")
+        fast = world.destination(name="fast", InvocationEndpoint=f"{recorder.url}/fast")
+        world.route({"Id": "s", "Arn": slow}, {"Id": "f", "Arn": fast})
+        put(events)
+        [fast_call] = recorder.wait_for("/fast")
+        [slow_call] = recorder.to("/slow")
+    finally:
+        running.stop()
+    assert fast_call.at >= slow_call.at + 0.3  # one call at a time to that host
+
+
 def test_deauthorized_connection_fails_delivery_without_calling(world: World) -> None:
     dlq_url, dlq_arn = make_queue(world.sqs, "dlq")
     world.route({"Id": "h", "Arn": world.destination(), "DeadLetterConfig": {"Arn": dlq_arn}})
