@@ -6,25 +6,42 @@ recreated, so their messages survive every reload. Only what the files declared 
 attributes, tags and targets that the files never named (added through the API) are left alone,
 except that a rule or bus the files no longer declare goes with everything on it.
 
-Order: rules and targets are removed first, then buses and queues; queues are created before the
-dead-letter queues they name get wired (``RedrivePolicy`` second, so that any order of files,
-even a cycle, works), then buses, then rules and their targets. Every step runs without awaiting
-(one loop, no locks); a step that fails is reported through ``on_error`` and the others go on.
+Order: rules and targets are removed first, then API destinations, connections, buses and
+queues; queues are created before the dead-letter queues they name get wired (``RedrivePolicy``
+second, so that any order of files, even a cycle, works), then buses, connections, API
+destinations, then rules and their targets. Every step runs without awaiting (one loop, no
+locks); a step that fails is reported through ``on_error`` and the others go on.
+
+A connection's ``AuthParameters`` are replaced whole by the files' (not merged, as
+``UpdateConnection`` merges them). Connections and API destinations get an id (in their ARNs)
+when created: rules files name them by name, and a target's ``Arn`` is replaced by the live ARN.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from emulator.config.errors import Problem
-from emulator.config.model import BusSpec, Origin, QueueSpec, RuleSpec, RulesState, Scope
+from emulator.config.model import (
+    BusSpec,
+    ConnectionSpec,
+    DestinationSpec,
+    Origin,
+    QueueSpec,
+    RuleSpec,
+    RulesState,
+    Scope,
+    TargetSpec,
+)
 from emulator.core.clock import ManualClock
 from emulator.core.errors import DomainError
 from emulator.core.events.arns import BusRef
 from emulator.core.events.backend import EventsBackend
+from emulator.core.events.connections import DEFAULT_RATE, ApiDestination, Connection
 from emulator.core.events.registry import RuleSpec as PutRuleSpec
 from emulator.core.events.rules import Rule
 from emulator.core.ids import IdFactory
@@ -49,10 +66,14 @@ class Applier:
         """Make the backends hold ``new`` where they held ``old``; the changes made, as text."""
         run = _Run(self, on_error)
         run.remove_rules(old, new)
+        run.remove_destinations(old, new)
+        run.remove_connections(old, new)
         run.remove_buses(old, new)
         run.remove_queues(old, new)
         run.put_queues(old, new)
         run.put_buses(old, new)
+        run.put_connections(old, new)
+        run.put_destinations(old, new)
         run.put_rules(old, new)
         return run.changes
 
@@ -161,6 +182,97 @@ class _Run:
         )
         _replace_tags(bus.tags, dict(spec.tags), dict(previous.tags) if previous else {})
 
+    # --- connections and API destinations -----------------------------------------------------
+
+    def connection(self, name: str) -> Connection | None:
+        scope = self.applier.events.connections.scopes.get(self.scope)
+        return scope.connections.get(name) if scope is not None else None
+
+    def destination(self, name: str) -> ApiDestination | None:
+        scope = self.applier.events.connections.scopes.get(self.scope)
+        return scope.destinations.get(name) if scope is not None else None
+
+    def remove_connections(self, old: RulesState, new: RulesState) -> None:
+        store = self.applier.events.connections
+        for name in sorted(old.connections.keys() - new.connections.keys()):
+            if self.connection(name) is not None:
+                step = partial(store.delete_connection, *self.scope, name)
+                self.attempt(old.connections[name].origin, f"-connection {name}", step)
+
+    def remove_destinations(self, old: RulesState, new: RulesState) -> None:
+        store = self.applier.events.connections
+        for name in sorted(old.api_destinations.keys() - new.api_destinations.keys()):
+            if self.destination(name) is not None:
+                step = partial(store.delete_destination, *self.scope, name)
+                self.attempt(old.api_destinations[name].origin, f"-api-destination {name}", step)
+
+    def put_connections(self, old: RulesState, new: RulesState) -> None:
+        for name, spec in new.connections.items():
+            exists = self.connection(name) is not None
+            if not exists or spec != old.connections.get(name):
+                change = f"{'~' if exists else '+'}connection {name}"
+                self.attempt(spec.origin, change, partial(self._put_connection, spec, exists))
+
+    def _put_connection(self, spec: ConnectionSpec, exists: bool) -> None:
+        store, params = self.applier.events.connections, spec.params
+        kind, auth = params["AuthorizationType"], params["AuthParameters"]
+        if exists:
+            connection = store.update_connection(*self.scope, spec.name, kind, auth)
+            connection.auth = copy.deepcopy(auth)
+        else:
+            connection = store.create_connection(*self.scope, spec.name, kind, auth)
+        connection.description = params.get("Description")
+
+    def put_destinations(self, old: RulesState, new: RulesState) -> None:
+        for name, spec in new.api_destinations.items():
+            destination = self.destination(name)
+            settings = self._destination_settings(spec)
+            if destination is None:
+                step = partial(self._create_destination, spec, settings)
+                self.attempt(spec.origin, f"+api-destination {name}", step)
+            elif spec != old.api_destinations.get(name) or (
+                destination.connection_arn != settings["ConnectionArn"]
+            ):
+                update = partial(self._update_destination, spec, settings)
+                self.attempt(spec.origin, f"~api-destination {name}", update)
+
+    def _destination_settings(self, spec: DestinationSpec) -> dict[str, Any]:
+        """CreateApiDestination's parameters, the connection's live ARN and defaults included
+        (so that an update also undoes what the files stopped giving)."""
+        connection = self.connection(spec.connection)
+        return {
+            **spec.params,
+            "ConnectionArn": connection.arn if connection is not None else spec.connection,
+            "InvocationRateLimitPerSecond": spec.params.get("InvocationRateLimitPerSecond")
+            or DEFAULT_RATE,
+            "Description": spec.params.get("Description"),
+        }
+
+    def _update_destination(self, spec: DestinationSpec, settings: dict[str, Any]) -> None:
+        self.applier.events.connections.update_destination(*self.scope, spec.name, settings)
+
+    def _create_destination(self, spec: DestinationSpec, settings: dict[str, Any]) -> None:
+        self.applier.events.connections.create_destination(*self.scope, spec.name, settings)
+
+    def target_params(self, target: TargetSpec) -> dict[str, Any]:
+        """A target's PutTargets entry: an API destination's ``Arn`` is the live one."""
+        destination = self.destination(target.destination) if target.destination else None
+        if destination is None:
+            return target.params
+        return {**target.params, "Arn": destination.arn}
+
+    def _stale_arns(self, spec: RuleSpec, rule: Rule | None) -> bool:
+        """Whether a target of the rule names an API destination by an ARN no longer live
+        (the destination was created again, with a new id)."""
+        if rule is None:
+            return False
+        return any(
+            t.destination is not None
+            and t.id in rule.targets
+            and rule.targets[t.id].arn != self.target_params(t)["Arn"]
+            for t in spec.targets
+        )
+
     # --- rules and targets --------------------------------------------------------------------
 
     def rule(self, bus: str, name: str) -> Rule | None:
@@ -189,7 +301,7 @@ class _Run:
                 change = f"{'+' if rule is None else '~'}rule {_label(spec)}"
                 if not self.attempt(spec.origin, change, partial(self._put_rule, spec, previous)):
                     continue
-            if spec != previous or rule is None:
+            if spec != previous or rule is None or self._stale_arns(spec, rule):
                 step = partial(self._put_targets, spec, previous)
                 self.attempt(spec.origin, f"~targets {_label(spec)}", step)
 
@@ -220,7 +332,11 @@ class _Run:
         if stale:
             registry.remove_targets(ref, spec.name, stale)
         changed = [
-            t.params for t in spec.targets if before.get(t.id) != t or t.id not in rule.targets
+            self.target_params(t)
+            for t in spec.targets
+            if before.get(t.id) != t
+            or t.id not in rule.targets
+            or rule.targets[t.id].arn != self.target_params(t)["Arn"]
         ]
         if changed:
             registry.put_targets(ref, spec.name, changed)

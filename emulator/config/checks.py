@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from emulator.config.loader import FieldPath, parse_field_path
 from emulator.config.spec import Report, scalar_text
 from emulator.core.chaos import InvalidChaosConfig, parse_chaos
 from emulator.core.errors import DomainError
 from emulator.core.events.arns import DEFAULT_BUS
+from emulator.core.events.connections import AUTH_MEMBER, AUTH_PARAMETERS_MISSING
 from emulator.core.events.errors import (
     INPUT_EXCLUSIVE,
     INPUT_NOT_JSON,
@@ -189,3 +191,24 @@ def check_chaos(value: Any, path: FieldPath, report: Report) -> None:
         parse_chaos(value, where="chaos")
     except InvalidChaosConfig as exc:
         report((*path, *parse_field_path(exc.field)[1:]), exc.reason)
+
+
+MSG_URL = "must be an http:// or https:// URL, such as http://127.0.0.1:3001"
+
+
+def check_url(value: str, path: FieldPath, report: Report) -> None:
+    """An endpoint the emulator calls: http or https, with a host."""
+    parsed = urlsplit(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        report(path, MSG_URL)
+
+
+def check_connection(item: dict[str, Any], path: FieldPath, report: Report) -> None:
+    """``AuthParameters`` holds the member its ``AuthorizationType`` needs (CreateConnection).
+
+    Runs on malformed items too (``Checked(always=True)``), reading well-formed fields only.
+    """
+    kind, auth = item.get("AuthorizationType"), item.get("AuthParameters")
+    if kind in AUTH_MEMBER and isinstance(auth, dict) and AUTH_MEMBER[kind] not in auth:
+        message = AUTH_PARAMETERS_MISSING.format(type=kind)
+        report((*path, "AuthParameters", AUTH_MEMBER[kind]), f"is required: {message}")

@@ -11,7 +11,13 @@ from typing import Any
 
 from emulator.config.loader import Document, FieldPath
 
-SECTION_NAME_FIELDS = {"queues": "QueueName", "buses": "Name", "rules": "Name"}
+SECTION_NAME_FIELDS = {
+    "queues": "QueueName",
+    "buses": "Name",
+    "connections": "Name",
+    "api_destinations": "Name",
+    "rules": "Name",
+}
 PARTITION = "aws"
 
 
@@ -69,10 +75,33 @@ class BusSpec:
 
 
 @dataclass(frozen=True)
+class ConnectionSpec:
+    """A connection: ``CreateConnection``'s parameters (``Name`` included)."""
+
+    name: str
+    params: dict[str, Any]
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DestinationSpec:
+    """An API destination: ``CreateApiDestination``'s parameters, except that the connection
+    is named by ``connection`` (its ARN holds an id known only once it is created)."""
+
+    name: str
+    connection: str
+    params: dict[str, Any]
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class TargetSpec:
     """One of ``PutTargets``' ``Targets`` entries, placeholders replaced, ``Input`` as text."""
 
     params: dict[str, Any]
+    destination: str | None = None
+    """The name of the API destination the target's ``Arn`` names (whose id is given when it is
+    created: the ``Arn`` is replaced by the live destination's when the target is put)."""
 
     @property
     def id(self) -> str:
@@ -103,7 +132,10 @@ class RulesState:
     queues: dict[str, QueueSpec] = field(default_factory=dict)
     buses: dict[str, BusSpec] = field(default_factory=dict)
     rules: dict[tuple[str, str], RuleSpec] = field(default_factory=dict)
+    connections: dict[str, ConnectionSpec] = field(default_factory=dict)
+    api_destinations: dict[str, DestinationSpec] = field(default_factory=dict)
     chaos: dict[str, Any] | None = None
+    endpoints: dict[str, str] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
@@ -113,6 +145,9 @@ class RulesState:
             "queues": sorted(self.queues),
             "buses": sorted(self.buses),
             "rules": [f"{bus}/{name}" for bus, name in sorted(self.rules)],
+            "connections": sorted(self.connections),
+            "api_destinations": sorted(self.api_destinations),
+            "endpoints": dict(self.endpoints),
             "chaos_faults": len((self.chaos or {}).get("faults") or []),
         }
 

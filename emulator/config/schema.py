@@ -21,9 +21,18 @@ from typing import Any
 
 import botocore.session
 
-from emulator.config.checks import check_chaos, check_pattern, check_queue, check_rule, check_target
+from emulator.config.checks import (
+    check_chaos,
+    check_connection,
+    check_pattern,
+    check_queue,
+    check_rule,
+    check_target,
+    check_url,
+)
 from emulator.config.spec import (
     AnyObject,
+    Boolean,
     Checked,
     Choice,
     Delegated,
@@ -46,7 +55,7 @@ from emulator.core.sqs.validation import (
 )
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SECTIONS = ("queues", "buses", "rules", "chaos")
+SECTIONS = ("queues", "buses", "connections", "api_destinations", "rules", "chaos", "endpoints")
 
 
 @functools.cache
@@ -89,6 +98,33 @@ def aws_record(structure: str, fields: Mapping[str, Spec | None], title: str = "
     }
     required = tuple(name for name in shape.required_members if name in fields)
     return Record(built, required, _first_sentence(shape.documentation), title)
+
+
+def aws_shape(shape: Any, skip: frozenset[str] = frozenset()) -> Spec:
+    """The spec of any botocore shape (structures whole, less the members in ``skip``)."""
+    if shape.type_name == "structure":
+        fields = {
+            name: aws_shape(member, skip)
+            for name, member in shape.members.items()
+            if name not in skip
+        }
+        required = tuple(name for name in shape.required_members if name in fields)
+        return Record(fields, required, _first_sentence(shape.documentation))
+    if shape.type_name == "list":
+        meta = shape.metadata
+        return ListOf(aws_shape(shape.member, skip), min_items=0, max_items=meta.get("max"))
+    if shape.type_name == "boolean":
+        return Boolean(_first_sentence(shape.documentation))
+    if shape.type_name == "integer":
+        meta = shape.metadata
+        return Integer(_first_sentence(shape.documentation), meta.get("min"), meta.get("max"))
+    return Text(
+        _first_sentence(shape.documentation),
+        min_length=shape.metadata.get("min", 0),
+        max_length=shape.metadata.get("max"),
+        pattern=shape.metadata.get("pattern"),
+        enum=tuple(shape.enum or ()),
+    )
 
 
 # --- SQS --------------------------------------------------------------------------------------
@@ -193,6 +229,78 @@ RULE_RECORD = aws_record(
 )
 RULE = Checked(RULE_RECORD, check_rule, always=True)
 
+# --- connections and API destinations ---------------------------------------------------------
+
+PRIVATE_NETWORK = frozenset({"ConnectivityParameters", "InvocationConnectivityParameters"})
+"""Connections to private APIs (VPC Lattice) are not emulated."""
+
+CONNECTION = Checked(
+    aws_record(
+        "CreateConnectionRequest",
+        {
+            "Name": None,
+            "Description": None,
+            "AuthorizationType": None,
+            "AuthParameters": aws_shape(
+                _events_model().shape_for("CreateConnectionAuthRequestParameters"),
+                PRIVATE_NETWORK,
+            ),
+        },
+        "Connection",
+    ),
+    check_connection,
+    always=True,
+)
+API_DESTINATION = aws_record(
+    "CreateApiDestinationRequest",
+    {
+        "Name": None,
+        "Description": None,
+        "ConnectionArn": Text(
+            "The connection: its name (declared under connections), or its ARN, such as "
+            "arn:aws:events:${AWS::Region}:${AWS::AccountId}:connection/<name> (the id after "
+            "the name may be left out).",
+            min_length=1,
+            max_length=1600,
+        ),
+        "InvocationEndpoint": None,
+        "HttpMethod": None,
+        "InvocationRateLimitPerSecond": None,
+    },
+    "ApiDestination",
+)
+
+# --- endpoints ------------------------------------------------------------------------------
+
+URL = Checked(Text("An http:// or https:// URL.", min_length=1), check_url)
+ENDPOINTS = Record(
+    {
+        "lambda": Choice(
+            (URL, MapOf(URL, keys=Text(min_length=1, max_length=170))),
+            "The Lambda Invoke API (sam local start-lambda): one URL for every function, or a "
+            "URL per function name (the --lambda-endpoint flag).",
+        ),
+        "stepfunctions": Checked(
+            Text(
+                "The Step Functions API, e.g. Step Functions Local (the --stepfunctions-endpoint "
+                "flag).",
+                min_length=1,
+            ),
+            check_url,
+        ),
+        "logs_dir": Text(
+            "The folder CloudWatch Logs targets write to, a JSONL file per log group (the "
+            "--logs-dir flag).",
+            min_length=1,
+        ),
+    },
+    description=(
+        "Where Lambda, Step Functions and CloudWatch Logs targets are delivered; a flag or "
+        "EVENTBUS_* variable wins over the files. Read at start only."
+    ),
+    title="Endpoints",
+)
+
 # --- chaos ------------------------------------------------------------------------------------
 
 _PROBABILITY = {"probability": Number("Chance from 0 to 1 (default 1).", 0, 1)}
@@ -235,8 +343,13 @@ RULES_FILE = Record(
         "$schema": Text("The schema editors validate this file with."),
         "queues": ListOf(QUEUE, "SQS queues."),
         "buses": ListOf(BUS, "Custom event buses (the default bus always exists)."),
+        "connections": ListOf(CONNECTION, "EventBridge connections (CreateConnection)."),
+        "api_destinations": ListOf(
+            API_DESTINATION, "EventBridge API destinations (CreateApiDestination)."
+        ),
         "rules": ListOf(RULE, "EventBridge rules, each with its Targets."),
         "chaos": Delegated(CHAOS, check_chaos),
+        "endpoints": ENDPOINTS,
     },
     description="An eventbus-emulator rules file; every file of the rules folder is merged.",
     title="eventbus-emulator rules file",

@@ -150,6 +150,24 @@ class Number(Integer):
 
 
 @dataclass(frozen=True)
+class Boolean(Spec):
+    """``true`` or ``false``."""
+
+    description: str = ""
+    kind: str = "true or false"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, bool)
+
+    def check(self, value: Any, path: FieldPath, report: Report) -> None:
+        if not self.accepts(value):
+            self._wrong_type(value, path, report)
+
+    def schema(self) -> JsonSchema:
+        return self._described({"type": "boolean"})
+
+
+@dataclass(frozen=True)
 class Scalar(Spec):
     """A string, whole number or boolean, sent to AWS as text (queue attributes, tag values)."""
 

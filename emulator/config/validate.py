@@ -24,6 +24,8 @@ from emulator.config.errors import InvalidRules, Problem
 from emulator.config.loader import Document, FieldPath, LoadError, load_file, rules_files
 from emulator.config.model import (
     BusSpec,
+    ConnectionSpec,
+    DestinationSpec,
     Origin,
     QueueSpec,
     RuleSpec,
@@ -39,7 +41,21 @@ from emulator.core.events.errors import INPUT_ON_BUS_TARGET, SQS_PARAMETERS_REQU
 from emulator.core.sqs.validation import normalize_queue_attributes
 
 PLACEHOLDER = re.compile(r"\$\{AWS::([A-Za-z]+)\}")
-MSG_NOT_A_MAPPING = "must be a mapping with queues, buses, rules or chaos"
+MSG_NOT_A_MAPPING = (
+    "must be a mapping with queues, buses, connections, api_destinations, rules, chaos or endpoints"
+)
+TARGET_SERVICES = ("sqs", "events", "lambda", "states", "logs")
+EVENTS_KINDS = {
+    "event-bus": "an event bus",
+    "api-destination": "an API destination",
+    "connection": "a connection",
+}
+RESOURCE_PREFIXES = {"lambda": "function:", "states": "stateMachine:", "logs": "log-group:"}
+ENDPOINT_SETTINGS = {
+    "lambda": "lambda_endpoint",
+    "stepfunctions": "stepfunctions_endpoint",
+    "logs_dir": "logs_dir",
+}
 MSG_DEFAULT_BUS = "the default bus always exists; do not declare it"
 MSG_FIFO_DLQ = "SQS FIFO is not supported by Dead Letter Queues."  # AWS, PutTargets
 MSG_FIFO_TARGET_DEDUP = (
@@ -106,6 +122,8 @@ class _Checker:
     documents: list[Document] = field(default_factory=list)
     items: dict[str, list[_Item]] = field(default_factory=dict)
     chaos: list[tuple[dict[str, Any], Origin]] = field(default_factory=list)
+    endpoints: dict[str, tuple[str, Origin]] = field(default_factory=dict)
+    destinations: dict[Any, _Item] = field(default_factory=dict)
 
     # --- one file ---------------------------------------------------------------------------
 
@@ -150,7 +168,7 @@ class _Checker:
 
     def _collect(self, document: Document, found: list[FieldPath]) -> None:
         data = document.data
-        for section in ("queues", "buses", "rules"):
+        for section in ("queues", "buses", "connections", "api_destinations", "rules"):
             entries = data.get(section)
             if not isinstance(entries, list):
                 continue
@@ -161,6 +179,19 @@ class _Checker:
         chaos = data.get("chaos")
         if isinstance(chaos, dict) and not any(p[:1] == ("chaos",) for p in found):
             self.chaos.append((chaos, Origin(document, ("chaos",))))
+        endpoints = data.get("endpoints")
+        if isinstance(endpoints, dict) and not any(p[:1] == ("endpoints",) for p in found):
+            self._merge_endpoints(endpoints, document)
+
+    def _merge_endpoints(self, endpoints: dict[str, Any], document: Document) -> None:
+        """Each endpoint setting once across files (the same value again is no conflict)."""
+        for key, value in endpoints.items():
+            text = _endpoint_text(value)
+            origin = Origin(document, ("endpoints",))
+            first = self.endpoints.setdefault(ENDPOINT_SETTINGS[key], (text, origin))
+            if first[0] != text:
+                at = f"{first[1].document.file}:{first[1].line(key)}"
+                self._at(origin, (key,), f"conflicts with the value set at {at}")
 
     # --- across files -----------------------------------------------------------------------
 
@@ -169,7 +200,12 @@ class _Checker:
         queues = self._unique("queues", "QueueName", lambda raw: _text(raw, "QueueName"))
         buses = self._unique("buses", "Name", lambda raw: _text(raw, "Name"))
         rules = self._unique("rules", "Name", _rule_key)
+        connections = self._unique("connections", "Name", lambda raw: _text(raw, "Name"))
+        destinations = self._unique("api_destinations", "Name", lambda raw: _text(raw, "Name"))
         self._default_bus(buses)
+        for item in destinations.values():
+            self._connection_reference(item, connections)
+        self.destinations = destinations
         for item in rules.values():
             self._rule_references(item, queues, buses)
         for item in queues.values():
@@ -181,7 +217,10 @@ class _Checker:
             queues={name: _queue(item) for name, item in queues.items()},
             buses={name: _bus(item) for name, item in buses.items()},
             rules={key: _rule(item) for key, item in rules.items()},
+            connections={name: _connection(item) for name, item in connections.items()},
+            api_destinations={name: _destination(item) for name, item in destinations.items()},
             chaos=chaos,
+            endpoints={key: value for key, (value, _) in self.endpoints.items()},
             files=tuple(document.file for document in self.documents),
         )
 
@@ -255,10 +294,15 @@ class _Checker:
     def _target_arn(
         self, arn: str, target: dict[str, Any], queues: dict[Any, _Item], buses: dict[Any, _Item]
     ) -> str | None:
-        resolved = self._resolve(arn, ("sqs", "events"))
+        resolved = self._resolve(arn, TARGET_SERVICES, ("event-bus", "api-destination"))
         if isinstance(resolved, str):
             return resolved
         service, name = resolved
+        if service == "api-destination":
+            found = name in self.destinations
+            return None if found else _missing("API destination", name, self.destinations)
+        if service in RESOURCE_PREFIXES:
+            return None  # outside the emulator: delivered to the endpoints configured
         if service == "events":
             missing = self._bus_reference(arn, buses)
             if missing:
@@ -290,15 +334,36 @@ class _Checker:
             where = ("Attributes", "RedrivePolicy")
             self._at(item.origin, where, f"deadLetterTargetArn: {resolved}")
 
-    def _resolve(self, arn: str, services: tuple[str, ...]) -> tuple[str, str] | str:
-        """(service, name) of an ARN naming a queue or bus of our scope, or why it does not."""
+    def _connection_reference(self, item: _Item, connections: dict[Any, _Item]) -> None:
+        """An API destination's ``ConnectionArn``: a declared connection's name or ARN."""
+        value = _text(item.raw, "ConnectionArn")
+        if value is None:
+            return
+        name = value
+        if value.startswith("arn:"):
+            resolved = self._resolve(value, ("events",), ("connection",))
+            if isinstance(resolved, str):
+                self._at(item.origin, ("ConnectionArn",), resolved)
+                return
+            name = resolved[1]
+        if name not in connections:
+            self._at(item.origin, ("ConnectionArn",), _missing("connection", name, connections))
+
+    def _resolve(
+        self, arn: str, services: tuple[str, ...], kinds: tuple[str, ...] = ("event-bus",)
+    ) -> tuple[str, str] | str:
+        """(service, name) of an ARN naming a resource of our scope, or why it does not.
+
+        The service of an EventBridge resource other than a bus is its kind (``api-destination``,
+        ``connection``), and its name leaves out the id AWS adds after the name (which rules files
+        cannot know, and may leave out)."""
         parts = arn.split(":", 5)
         if len(parts) != 6 or parts[0] != "arn":
             return f"must be an ARN, such as {_example(services[0])}"
         _, _, service, region, account, resource = parts
         if service not in services:
-            kinds = " or ".join(_KIND[s] for s in services)
-            return f"must be the ARN of {kinds} (not of {service or 'nothing'})"
+            what = _one_of([text for s in services for text in _kind_texts(s, kinds)])
+            return f"must be the ARN of {what} (not of {service or 'nothing'})"
         if (account, region) != (self.scope.account, self.scope.region):
             return (
                 f"names account {account} in {region}; rules files declare account "
@@ -306,10 +371,12 @@ class _Checker:
                 "${AWS::Region})"
             )
         if service == "events":
-            kind, _, name = resource.partition("/")
-            if kind != "event-bus" or not name:
-                return f"must be the ARN of an event bus, such as {_example('events')}"
-            return service, name
+            return _events_resource(resource, kinds)
+        prefix = RESOURCE_PREFIXES.get(service)
+        if prefix is not None:
+            if not resource.startswith(prefix) or len(resource) == len(prefix):
+                return f"must be the ARN of {_KIND[service]}, such as {_example(service)}"
+            return service, resource[len(prefix) :]
         return service, resource
 
     def _merged_chaos(self) -> dict[str, Any] | None:
@@ -330,13 +397,69 @@ class _Checker:
         return merged
 
 
-_KIND = {"sqs": "an SQS queue", "events": "an event bus"}
+_KIND = {
+    "sqs": "an SQS queue",
+    "lambda": "a Lambda function",
+    "states": "a Step Functions state machine",
+    "logs": "a CloudWatch Logs log group",
+}
+_EXAMPLES = {
+    "sqs": "<queue>",
+    "event-bus": "event-bus/<name>",
+    "api-destination": "api-destination/<name>",
+    "connection": "connection/<name>",
+    "lambda": "function:<name>",
+    "states": "stateMachine:<name>",
+    "logs": "log-group:<name>",
+}
 
 
-def _example(service: str) -> str:
+def _kind_texts(service: str, kinds: tuple[str, ...]) -> list[str]:
     if service == "events":
-        return "arn:aws:events:${AWS::Region}:${AWS::AccountId}:event-bus/<name>"
-    return "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:<queue>"
+        return [EVENTS_KINDS[k] for k in kinds]
+    return [_KIND[service]]
+
+
+def _one_of(texts: list[str]) -> str:
+    """``a, b or c``."""
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} or {texts[-1]}"
+
+
+def _connection_of(value: str) -> str:
+    """The name of the connection a valid ``ConnectionArn`` (a name or an ARN) names."""
+    if not value.startswith("arn:"):
+        return value
+    return value.split(":", 5)[5].split("/")[1]
+
+
+def _destination_of(arn: str) -> str | None:
+    """The name of the API destination a target ``Arn`` names, if it names one."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "events" or not parts[5].startswith("api-destination/"):
+        return None
+    return parts[5].split("/")[1]
+
+
+def _example(kind: str) -> str:
+    service = "events" if kind in EVENTS_KINDS else kind
+    return f"arn:aws:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{_EXAMPLES[kind]}"
+
+
+def _events_resource(resource: str, kinds: tuple[str, ...]) -> tuple[str, str] | str:
+    """(kind, name) of an EventBridge resource of one of ``kinds``, or why it is not one."""
+    kind, _, rest = resource.partition("/")
+    name = rest if kind == "event-bus" else rest.split("/")[0]
+    if kind not in kinds or not name:
+        what = " or ".join(EVENTS_KINDS[k] for k in kinds)
+        return f"must be the ARN of {what}, such as {_example(kinds[0])}"
+    return ("events" if kind == "event-bus" else kind), name
+
+
+def _endpoint_text(value: Any) -> str:
+    """An endpoint as its setting takes it: a mapping of functions as ``name=URL,…``."""
+    if isinstance(value, dict):
+        return ",".join(f"{name}={url}" for name, url in value.items())
+    return str(value)
 
 
 def _missing(kind: str, name: str, declared: dict[Any, _Item]) -> str:
@@ -417,4 +540,14 @@ def _target(raw: dict[str, Any]) -> TargetSpec:
     params = dict(raw)
     if isinstance(params.get("Input"), dict):
         params["Input"] = json.dumps(params["Input"], separators=(",", ":"))
-    return TargetSpec(params)
+    return TargetSpec(params, _destination_of(params["Arn"]))
+
+
+def _destination(item: _Item) -> DestinationSpec:
+    raw = item.raw
+    params = {key: value for key, value in raw.items() if key != "ConnectionArn"}
+    return DestinationSpec(raw["Name"], _connection_of(raw["ConnectionArn"]), params, item.origin)
+
+
+def _connection(item: _Item) -> ConnectionSpec:
+    return ConnectionSpec(item.raw["Name"], dict(item.raw), item.origin)

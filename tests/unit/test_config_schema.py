@@ -15,10 +15,19 @@ def _rules_item(schema: dict[str, Any]) -> dict[str, Any]:
     return items
 
 
-def test_schema_is_json_of_the_2020_12_dialect_with_the_four_sections() -> None:
+def test_schema_is_json_of_the_2020_12_dialect_with_every_section() -> None:
     schema = json.loads(json.dumps(json_schema()))
     assert schema["$schema"] == SCHEMA_DIALECT
-    assert set(schema["properties"]) == {"$schema", "queues", "buses", "rules", "chaos"}
+    assert set(schema["properties"]) == {
+        "$schema",
+        "queues",
+        "buses",
+        "connections",
+        "api_destinations",
+        "rules",
+        "chaos",
+        "endpoints",
+    }
     assert schema["additionalProperties"] is False
 
 
@@ -58,3 +67,33 @@ def test_chaos_schema_has_the_fields_chaos_validation_accepts() -> None:
     fault = json_schema()["properties"]["chaos"]["properties"]["faults"]["items"]
     assert fault["oneOf"] == [{"required": [kind]} for kind in chaos_config.KINDS]
     assert set(fault["properties"]["match"]["properties"]) == set(chaos_config.SELECTORS)
+
+
+def test_connection_schema_follows_create_connection_without_private_networks() -> None:
+    connection = json_schema()["properties"]["connections"]["items"]
+    assert connection["required"] == ["Name", "AuthorizationType", "AuthParameters"]
+    auth = connection["properties"]["AuthParameters"]["properties"]
+    assert "ConnectivityParameters" not in auth
+    header = auth["InvocationHttpParameters"]["properties"]["HeaderParameters"]["items"]
+    assert header["properties"]["IsValueSecret"]["type"] == "boolean"
+    basic = auth["BasicAuthParameters"]
+    assert basic["required"] == ["Username", "Password"]
+
+
+def test_api_destination_schema_takes_a_connection_by_name_or_arn() -> None:
+    destination = json_schema()["properties"]["api_destinations"]["items"]
+    assert destination["required"] == [
+        "Name",
+        "ConnectionArn",
+        "InvocationEndpoint",
+        "HttpMethod",
+    ]
+    assert "pattern" not in destination["properties"]["ConnectionArn"]
+    assert "PATCH" in destination["properties"]["HttpMethod"]["enum"]
+
+
+def test_endpoints_schema_takes_one_lambda_url_or_one_per_function() -> None:
+    endpoints = json_schema()["properties"]["endpoints"]
+    assert set(endpoints["properties"]) == {"lambda", "stepfunctions", "logs_dir"}
+    options = endpoints["properties"]["lambda"]["anyOf"]
+    assert [option["type"] for option in options] == ["string", "object"]

@@ -72,6 +72,9 @@ def test_valid_files_merge_into_one_state(tmp_path: Path, monkeypatch: pytest.Mo
         "queues": ["audit", "audit.fifo", "billing", "billing-dlq"],
         "buses": ["orders"],
         "rules": ["orders/order-created"],
+        "connections": [],
+        "api_destinations": [],
+        "endpoints": {},
         "chaos_faults": 0,
     }
 
@@ -144,7 +147,8 @@ def test_missing_rules_path_is_reported(tmp_path: Path) -> None:
 
 def test_file_that_is_not_a_mapping_is_refused(problems: Write) -> None:
     assert problems(a_yaml="- QueueName: a\n") == [
-        "rules/a.yaml:1: must be a mapping with queues, buses, rules or chaos"
+        "rules/a.yaml:1: must be a mapping with queues, buses, connections, api_destinations, "
+        "rules, chaos or endpoints"
     ]
 
 
@@ -425,12 +429,15 @@ def test_arn_of_another_account_or_region_is_refused(problems: Write) -> None:
             "must be an ARN, such as arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:<queue>",
         ),
         (
-            "arn:aws:lambda:us-east-1:000000000000:function:f",
-            "must be the ARN of an SQS queue or an event bus (not of lambda)",
+            "arn:aws:sns:us-east-1:000000000000:topic",
+            "must be the ARN of an SQS queue, an event bus, an API destination, a Lambda "
+            "function, a Step Functions state machine or a CloudWatch Logs log group (not of sns)",
         ),
     ],
 )
-def test_target_arn_must_name_a_queue_or_a_bus(problems: Write, arn: str, reason: str) -> None:
+def test_target_arn_must_name_a_supported_kind_of_target(
+    problems: Write, arn: str, reason: str
+) -> None:
     text = BASE.replace(f"Arn: {SQS}:billing\n", f"Arn: {arn}\n")
     assert problems(a_yaml=text) == [
         f"rules/a.yaml:14: rules[0] (order-created).Targets[0].Arn: {reason}"
