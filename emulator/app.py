@@ -26,6 +26,7 @@ from emulator.api.sqs import sqs_operations
 from emulator.chaosflags import startup_chaos
 from emulator.config import Applier, InvalidRules, RulesFiles, RulesState, load_rules
 from emulator.config import Scope as RulesScope
+from emulator.config.endpoints import with_file_endpoints
 from emulator.core.chaos import Chaos, Ledger
 from emulator.core.clock import Clock, ManualClock, SystemClock
 from emulator.core.events import EventsBackend
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     ledger = Ledger(clock, settings.ledger_capacity, settings.ledger_file)
     scope = RulesScope(settings.account_id, settings.region)
     rules = load_rules(settings.rules, scope) if settings.rules else RulesState()
+    settings = with_file_endpoints(settings, rules)  # flags and variables win
     initial_chaos = startup_chaos(settings, rules.chaos)
     chaos = Chaos(initial_chaos, fallback_seed=settings.seed)
     sqs = SqsBackend(clock=clock, ids=ids, observer=SqsObserver(chaos, ledger))

@@ -22,6 +22,7 @@ from typing import Any
 from watchfiles import Change, awatch
 
 from emulator.config.apply import Applier, problem_at
+from emulator.config.endpoints import MSG_RESTART
 from emulator.config.errors import InvalidRules, Problem
 from emulator.config.model import Origin, RulesState
 from emulator.config.validate import load_rules
@@ -42,6 +43,7 @@ class RulesFiles:
         self.on_chaos = on_chaos
         self.state = RulesState()
         self.reloads = 0
+        self._applied_once = False
         self.refused = 0
         self.last_error: str | None = None
         self.last_changes: list[str] = []
@@ -62,6 +64,10 @@ class RulesFiles:
         if new.chaos != self.state.chaos:
             self.on_chaos(new.chaos)
             changes.append("chaos replaced")
+        if self._applied_once and new.endpoints != self.state.endpoints:
+            log.warning("rules: %s", MSG_RESTART)
+            changes.append(MSG_RESTART)
+        self._applied_once = True
         self.state = new
         self.last_changes = changes
         self.last_error = "\n".join(str(p) for p in problems) or None

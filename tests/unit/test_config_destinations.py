@@ -8,9 +8,11 @@ import textwrap
 import pytest
 
 from emulator.config.apply import Applier
+from emulator.config.endpoints import MSG_RESTART, with_file_endpoints
 from emulator.config.errors import InvalidRules
 from emulator.config.loader import load_text
 from emulator.config.model import Origin, RulesState, Scope
+from emulator.config.reload import RulesFiles
 from emulator.config.validate import validate_documents
 from emulator.core.clock import ManualClock
 from emulator.core.events import EventsBackend
@@ -18,6 +20,7 @@ from emulator.core.events.arns import BusRef
 from emulator.core.ids import IdFactory
 from emulator.core.sqs.backend import SqsBackend
 from emulator.core.sqs.timers import ManualTimers
+from emulator.settings import Settings
 
 SCOPE = Scope("000000000000", "us-east-1")
 EVENTS = "arn:aws:events:${AWS::Region}:${AWS::AccountId}"
@@ -226,6 +229,23 @@ def test_two_files_setting_an_endpoint_differently_conflict() -> None:
     assert problems(a_yaml=a, b_yaml=b) == [
         "rules/b.yaml:3: endpoints.lambda: conflicts with the value set at rules/a.yaml:2"
     ]
+
+
+def test_a_flag_or_variable_wins_over_the_files_endpoints() -> None:
+    text = "endpoints:\n  lambda: http://127.0.0.1:3001\n  logs_dir: out\n"
+    flagged = Settings(lambda_endpoint="http://127.0.0.1:9999")
+    merged = with_file_endpoints(flagged, state(a_yaml=text))
+    assert (merged.lambda_endpoint, merged.logs_dir) == ("http://127.0.0.1:9999", "out")
+    assert with_file_endpoints(flagged, RulesState()) == flagged
+
+
+def test_changed_endpoints_on_reload_say_a_restart_is_needed() -> None:
+    world = World()
+    files = RulesFiles((), world.applier, lambda chaos: None)
+    files.apply(state(a_yaml="endpoints:\n  logs_dir: out\n"))
+    assert MSG_RESTART not in files.last_changes
+    files.apply(state(a_yaml="endpoints:\n  logs_dir: elsewhere\n"))
+    assert MSG_RESTART in files.last_changes
 
 
 # --- applying -----------------------------------------------------------------------------------
