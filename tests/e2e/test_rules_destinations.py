@@ -100,6 +100,16 @@ def test_reloaded_connection_sends_the_new_key(
     assert call.headers["x-api-key"] == "n3w"
 
 
+def test_after_a_reset_the_files_destination_is_created_again_and_still_delivers(
+    started: tuple[RunningServer, Path], http_target: TargetServer
+) -> None:
+    server, _ = started
+    server.reset()
+    put(server.url, {"id": "o-4"})
+    [call] = http_target.recorder.wait_for("/orders")
+    assert call.json()["detail"] == {"id": "o-4"}
+
+
 def test_endpoints_in_the_files_set_the_logs_folder(tmp_path: Path) -> None:
     folder, logs = tmp_path / "rules", tmp_path / "logs"
     folder.mkdir()
