@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from emulator.api.context import OperationTable, RequestContext
 from emulator.api.errors import WireError, from_domain, from_protocol, internal
 from emulator.api.faults import ApiFaults
 from emulator.core.errors import DomainError
+from emulator.core.ids import IdFactory
 from emulator.protocol import awsjson, query
 from emulator.protocol.coerce import JsonReader, QueryNames, QueryReader, json_reader, query_reader
 from emulator.protocol.errors import ProtocolError
@@ -32,6 +32,9 @@ ASGIScope = Scope
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/")
 _QUEUE_PATH = re.compile(r"^/(\d{12})/([^/]+)/?$")
+_REQUEST_IDS = IdFactory()  # never seeded: request ids must not shift the seeded message ids
+_new_request_id = _REQUEST_IDS.uuid
+"""A fresh ``x-amzn-RequestId`` (a UUID4, as AWS sends); cheaper than ``str(uuid.uuid4())``."""
 
 
 @dataclass
@@ -141,7 +144,7 @@ class AwsEndpoint:
         self, scope: ASGIScope, headers: dict[str, str], body: bytes, send: Send
     ) -> None:
         service = self.query_service
-        request_id = str(uuid.uuid4())
+        request_id = _new_request_id()
         if service is None or service.query is None:
             return await _send_unknown_target(send, "")
         try:
@@ -205,7 +208,7 @@ class AwsEndpoint:
                 account = key
         host = headers.get("host", "localhost")
         return RequestContext(
-            service, operation, account, region, host, str(uuid.uuid4()), protocol, path
+            service, operation, account, region, host, _new_request_id(), protocol, path
         )
 
 
@@ -271,4 +274,4 @@ async def _send_unknown_target(send: Send, target: str) -> None:
     payload = awsjson.encode_error(
         "UnknownOperationException", f"Unknown operation target {target or '(none)'}."
     )
-    await _send(send, 400, b"application/x-amz-json-1.1", payload, str(uuid.uuid4()))
+    await _send(send, 400, b"application/x-amz-json-1.1", payload, _new_request_id())

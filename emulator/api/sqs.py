@@ -172,8 +172,24 @@ def outgoing(params: Params) -> Outgoing:
 
 
 def sent(message: Message) -> Result:
-    """What ``SendMessage`` answers (and a batch's successful entry, with its ``Id``)."""
-    out: Result = {"MessageId": message.message_id, "MD5OfMessageBody": message.md5_body}
+    """What ``SendMessage`` answers."""
+    return _sent_fields(
+        {"MessageId": message.message_id, "MD5OfMessageBody": message.md5_body}, message
+    )
+
+
+def sent_entry(entry_id: str, message: Message) -> Result:
+    """A ``SendMessageBatchResultEntry``: :func:`sent`'s fields after the entry's ``Id``."""
+    out: Result = {
+        "Id": entry_id,
+        "MessageId": message.message_id,
+        "MD5OfMessageBody": message.md5_body,
+    }
+    return _sent_fields(out, message)
+
+
+def _sent_fields(out: Result, message: Message) -> Result:
+    """``out`` with the optional fields of a sent message: attribute MD5s, sequence number."""
     if message.md5_attributes is not None:
         out["MD5OfMessageAttributes"] = message.md5_attributes
     if message.md5_system_attributes is not None:
@@ -309,7 +325,7 @@ class SqsHandlers:
         queue = self.queue(ctx, p["QueueUrl"])
         entries = [(entry["Id"], outgoing(entry)) for entry in p["Entries"]]
         results = self.backend.send_batch(queue, entries, ctx.account)
-        return batch_result(results, lambda entry_id, message: {"Id": entry_id, **sent(message)})
+        return batch_result(results, sent_entry)
 
     async def receive_message(self, ctx: RequestContext, p: Params) -> Result:
         queue = self.queue(ctx, p["QueueUrl"])

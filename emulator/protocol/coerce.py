@@ -92,6 +92,7 @@ def json_reader(shape: Shape) -> JsonReader:
 
 def _json_structure(shape: Shape) -> JsonReader:
     members = {name: json_reader(ref) for name, ref in shape.members.items()}
+    exact = {name: _EXACT_TYPES.get(ref.type_name) for name, ref in shape.members.items()}
     required = tuple(shape.required_members)
 
     def read(value: Any, path: str) -> Any:
@@ -99,6 +100,9 @@ def _json_structure(shape: Shape) -> JsonReader:
             raise _type_error(path or "request", "a structure")
         out: dict[str, Any] = {}
         for name, item in value.items():
+            if type(item) is exact.get(name):  # the reader would return it as is
+                out[name] = item
+                continue
             reader = members.get(name)
             if reader is not None and item is not None:
                 out[name] = reader(item, _join(path, name))
@@ -130,6 +134,14 @@ def _json_map(shape: Shape) -> JsonReader:
         return {str(k): value_reader(v, f"{path}.{k}") for k, v in value.items()}
 
     return read
+
+
+_EXACT_TYPES: dict[str, type] = {"string": str, "integer": int, "long": int, "boolean": bool}
+"""Scalar kinds whose reader returns a value of exactly this Python type unchanged.
+
+A member whose value has that exact type (``bool`` is not ``int`` here) skips its reader and the
+path string built for its error messages: most members of most requests are such scalars.
+"""
 
 
 def _json_scalar(kind: str) -> JsonReader:

@@ -319,14 +319,22 @@ class SqsBackend:
     # ------------------------------------------------------------------ sending
 
     def send_message(
-        self, queue: Queue, outgoing: Outgoing, sender_id: str, origin: str = CLIENT
+        self,
+        queue: Queue,
+        outgoing: Outgoing,
+        sender_id: str,
+        origin: str = CLIENT,
+        *,
+        size: int | None = None,
     ) -> Message:
         """Validate and store one message; its MD5s and ids are on the returned message.
 
-        A FIFO duplicate (same deduplication id within 5 minutes) is accepted but not stored: the
-        returned message then carries the original's ``MessageId`` and ``SequenceNumber``.
+        ``size`` is the message's :func:`~validation.message_size` when the caller has it already
+        (a batch sums them first). A FIFO duplicate (same deduplication id within 5 minutes) is
+        accepted but not stored: the returned message then carries the original's ``MessageId``
+        and ``SequenceNumber``.
         """
-        _check_outgoing(queue, outgoing)
+        _check_outgoing(queue, outgoing, size)
         now = self.clock.now()
         if isinstance(queue, FifoQueue):
             return self._send_fifo(queue, outgoing, sender_id, now, origin)
@@ -376,20 +384,22 @@ class SqsBackend:
             queue.put(copy, delay + extra, now)
 
     def _message(self, queue: Queue, outgoing: Outgoing, sender_id: str, now: float) -> Message:
+        """A new message (not stored yet); positional, as this runs for every message sent."""
         attributes = outgoing.attributes or {}
         system = outgoing.system_attributes or {}
+        body = outgoing.body
         return Message(
-            seq=queue.next_seq(),
-            message_id=self.ids.uuid(),
-            body=outgoing.body,
-            md5_body=md5_of_body(outgoing.body),
-            attributes=attributes,
-            md5_attributes=md5_of_attributes(attributes),
-            system_attributes=system,
-            md5_system_attributes=md5_of_attributes(system),
-            sent_at=now,
-            sender_id=sender_id,
-            group_id=outgoing.group_id,
+            queue.next_seq(),  # seq
+            self.ids.uuid(),  # message_id
+            body,
+            md5_of_body(body),
+            attributes,
+            md5_of_attributes(attributes) if attributes else None,
+            system,
+            md5_of_attributes(system) if system else None,
+            now,  # sent_at
+            sender_id,
+            outgoing.group_id,
         )
 
     def send_batch(
@@ -400,16 +410,19 @@ class SqsBackend:
         Request-level checks come first and fail the whole call: 1-10 distinct valid ids and at
         most 1 MiB in total (API Reference, SendMessageBatch).
         """
-        validation.check_batch_entries([{"Id": entry_id} for entry_id, _ in entries])
-        total = sum(validation.message_size(o.body, o.attributes) for _, o in entries)
+        validation.check_batch_ids([entry_id for entry_id, _ in entries])
+        sizes = [validation.message_size(o.body, o.attributes) for _, o in entries]
+        total = sum(sizes)
         if total > validation.MAX_BATCH_SIZE:
             raise BatchRequestTooLong(validation.MAX_BATCH_SIZE, total)
         results: list[tuple[str, Message | DomainError]] = []
-        for entry_id, outgoing in entries:
+        for (entry_id, outgoing), size in zip(entries, sizes, strict=True):
             try:
-                results.append((entry_id, self.send_message(queue, outgoing, sender_id)))
+                message = self.send_message(queue, outgoing, sender_id, size=size)
             except DomainError as error:
                 results.append((entry_id, error))
+            else:
+                results.append((entry_id, message))
         return results
 
     def send_from_service(
@@ -544,17 +557,25 @@ def _attempt(action: Any, *args: Any) -> DomainError | None:
     return None
 
 
-def _check_outgoing(queue: Queue, outgoing: Outgoing) -> None:
-    """What every message must satisfy, on any queue type."""
+def _check_outgoing(queue: Queue, outgoing: Outgoing, size: int | None = None) -> None:
+    """What every message must satisfy, on any queue type (``size``: its size, if known).
+
+    Without attributes the size is the body's, which :func:`validation.check_message_body`
+    bounds already; the attribute checks are skipped when there is nothing to check.
+    """
     limit = queue.config.maximum_message_size
     validation.check_message_body(outgoing.body, limit)
-    validation.check_message_attributes(outgoing.attributes)
-    validation.check_message_system_attributes(outgoing.system_attributes)
-    if outgoing.attributes:
-        validation.check_message_size(
-            validation.message_size(outgoing.body, outgoing.attributes), limit
-        )
-    validation.check_delay_seconds(outgoing.delay)
+    attributes = outgoing.attributes
+    if attributes:
+        validation.check_message_attributes(attributes)
+    if outgoing.system_attributes:
+        validation.check_message_system_attributes(outgoing.system_attributes)
+    if attributes:
+        if size is None:
+            size = validation.message_size(outgoing.body, attributes)
+        validation.check_message_size(size, limit)
+    if outgoing.delay is not None:
+        validation.check_delay_seconds(outgoing.delay)
 
 
 def _fifo_ids(queue: FifoQueue, outgoing: Outgoing) -> tuple[str, str]:

@@ -486,8 +486,10 @@ def message_size(body: str, attrs: Mapping[str, Mapping[str, Any]] | None = None
     (Developer Guide, "Message metadata"): name, data type and value, in UTF-8 bytes. System
     attributes do not count (API Reference, SendMessage ``MessageSystemAttributes``).
     """
-    size = len(body.encode("utf-8"))
-    for name, attribute in (attrs or {}).items():
+    size = len(body) if body.isascii() else len(body.encode("utf-8"))  # ASCII: 1 byte a char
+    if not attrs:
+        return size
+    for name, attribute in attrs.items():
         size += len(name.encode("utf-8")) + len(str(attribute.get("DataType", "")).encode("utf-8"))
         size += len(attribute_value_bytes(attribute))
     return size
@@ -697,13 +699,19 @@ def check_batch_entries(
     ``entry`` names the entry shape in AWS's messages: ``SendMessageBatchRequestEntry``,
     ``DeleteMessageBatchRequestEntry`` or ``ChangeMessageVisibilityBatchRequestEntry``.
     """
-    if not entries:
+    check_batch_ids([item.get("Id") for item in entries], entry=entry)
+
+
+def check_batch_ids(
+    ids: Sequence[str | None], *, entry: str = "SendMessageBatchRequestEntry"
+) -> None:
+    """:func:`check_batch_entries` on the entries' ``Id`` s (``None`` where one is missing)."""
+    if not ids:
         raise EmptyBatchRequest(entry)
-    if len(entries) > MAX_BATCH_ENTRIES:
-        raise TooManyEntriesInBatchRequest(MAX_BATCH_ENTRIES, len(entries))
+    if len(ids) > MAX_BATCH_ENTRIES:
+        raise TooManyEntriesInBatchRequest(MAX_BATCH_ENTRIES, len(ids))
     seen: set[str] = set()
-    for index, item in enumerate(entries, start=1):
-        entry_id = item.get("Id")
+    for index, entry_id in enumerate(ids, start=1):
         if entry_id is None:
             raise MissingParameter(MSG_ENTRY_ID_MISSING.format(entry=entry, index=index))
         if not BATCH_ENTRY_ID.fullmatch(entry_id):
