@@ -118,6 +118,12 @@ def aws_shape(shape: Any, skip: frozenset[str] = frozenset()) -> Spec:
     if shape.type_name == "integer":
         meta = shape.metadata
         return Integer(_first_sentence(shape.documentation), meta.get("min"), meta.get("max"))
+    if shape.type_name == "map":
+        return MapOf(aws_shape(shape.value, skip), keys=_aws_text(shape.key))
+    return _aws_text(shape)
+
+
+def _aws_text(shape: Any) -> Text:
     return Text(
         _first_sentence(shape.documentation),
         min_length=shape.metadata.get("min", 0),
@@ -204,6 +210,7 @@ TARGET_RECORD = aws_record(
             },
         ),
         "SqsParameters": aws_record("SqsParameters", {"MessageGroupId": None}),
+        "HttpParameters": aws_shape(_events_model().shape_for("HttpParameters")),
         "DeadLetterConfig": aws_record("DeadLetterConfig", {"Arn": None}),
         "RetryPolicy": aws_record(
             "RetryPolicy", {"MaximumRetryAttempts": None, "MaximumEventAgeInSeconds": None}

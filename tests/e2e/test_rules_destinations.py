@@ -40,7 +40,9 @@ def hooks(url: str, key: str = "k3y") -> str:
           - Name: to-hook
             EventPattern: {{source: [shop]}}
             Targets:
-              - {{Id: hook, Arn: "{EVENTS}:api-destination/orders-hook"}}
+              - Id: hook
+                Arn: "{EVENTS}:api-destination/orders-hook"
+                HttpParameters: {{HeaderParameters: {{x-shop: lyon}}}}
         """)
 
 
@@ -81,6 +83,7 @@ def test_rules_files_api_destination_delivers_to_the_http_server(
     [call] = http_target.recorder.wait_for("/orders")
     assert call.method == "POST"
     assert call.headers["x-api-key"] == "k3y"
+    assert call.headers["x-shop"] == "lyon"
     assert call.json()["detail"] == {"id": "o-1"}
     state = rules_state(server.url)
     assert (state["connections"], state["api_destinations"]) == (["hooks"], ["orders-hook"])

@@ -134,6 +134,17 @@ def test_duplicate_api_destination_across_files_names_both() -> None:
     ]
 
 
+def test_target_http_parameters_are_checked_against_botocore() -> None:
+    text = HOOKS.replace(
+        '/orders-hook"}',
+        '/orders-hook", HttpParameters: {HeaderParameters: {"x shop": a}}}',
+    )
+    assert problems(a_yaml=text) == [
+        "rules/a.yaml:15: rules[0] (to-hook).Targets[0].HttpParameters.HeaderParameters.x shop: "
+        "must match ^[!#$%&'*+-.^_`|~0-9a-zA-Z]+$"
+    ]
+
+
 def test_target_naming_an_undeclared_api_destination_is_refused() -> None:
     text = HOOKS.replace("api-destination/orders-hook", "api-destination/order-hook")
     assert problems(a_yaml=text) == [
