@@ -2,9 +2,11 @@
 
 Order of work: read every file; replace ``${AWS::…}`` placeholders; check each file against the
 spec (:data:`emulator.config.schema.RULES_FILE`, which also runs the per-item checks); then check
-what spans items and files: names declared twice, and references (target, dead-letter and
-redrive ARNs, ``EventBusName``) to queues and buses that no file declares. Nothing is applied
-unless there is no problem at all.
+what spans items and files: names declared twice, references (target, dead-letter and
+redrive ARNs, ``EventBusName``, an API destination's ``ConnectionArn``) to queues, buses,
+connections and API destinations that no file declares, and endpoints set differently by two
+files. Targets outside the emulator (Lambda, Step Functions, Logs) need only a well-formed
+ARN. Nothing is applied unless there is no problem at all.
 
 A problem reads ``rules/orders.yaml:12: rules[0] (order-created).Targets[1].Arn: <reason>``.
 """
