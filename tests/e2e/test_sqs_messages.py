@@ -341,3 +341,22 @@ def test_messages_of_a_standard_queue_come_in_send_order(sqs: Any) -> None:
         QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": f"m{i}"} for i in range(10)]
     )
     assert bodies(sqs, url) == [f"m{i}" for i in range(10)]
+
+
+def test_long_poll_ends_after_wait_time_on_a_manual_clock() -> None:
+    import time as _time
+
+    from emulator.settings import Settings
+    from tests.conftest import make_sqs_client
+    from tests.servers import start_server
+
+    server = start_server(Settings(clock="manual"))
+    try:
+        sqs = make_sqs_client(server.url, "json")
+        url = sqs.create_queue(QueueName="still")["QueueUrl"]
+        started = _time.monotonic()
+        reply = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
+        assert "Messages" not in reply
+        assert 0.9 < _time.monotonic() - started < 5
+    finally:
+        server.stop()

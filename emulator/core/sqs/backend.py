@@ -482,7 +482,10 @@ class SqsBackend:
             messages = _receive_now(queue, count, visibility, now, attempt_id)
             if messages or now >= deadline - LONG_POLL_SLACK:
                 return self._received(queue, messages)
-        return []
+        if self._stopping or queue.closed:
+            return []
+        messages = _receive_now(queue, count, visibility, self.clock.now(), attempt_id)
+        return self._received(queue, messages)
 
     def _received(self, queue: Queue, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -296,12 +296,14 @@ class Queue:
     async def wait_for_messages(self, deadline: float) -> bool:
         """Wait until a message may be receivable or ``deadline`` passes.
 
-        ``True``: try receiving again; ``False``: stop (the queue was deleted or the emulator is
-        shutting down).
+        ``True``: try receiving again; ``False``: stop waiting (the deadline timer fired, the
+        queue was deleted or the emulator is shutting down). The deadline ends the wait when its
+        timer fires, whatever the clock reads then: on a manual clock that nobody advances, a
+        long poll still ends after its ``WaitTimeSeconds`` of real time.
         """
         waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
-        timer = self.timers.call_at(deadline, lambda: _resolve(waiter, True))
+        timer = self.timers.call_at(deadline, lambda: _resolve(waiter, False))
         self._arm()
         try:
             return await waiter
