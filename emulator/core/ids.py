@@ -27,9 +27,8 @@ class IdFactory:
         Formatted by hand: ``uuid.uuid4()`` costs more than the rest of a SendMessage.
         """
         bits = (self._rng or self._unseeded).getrandbits(128)
-        bits = (bits & _UUID4_CLEAR) | _UUID4_SET
-        text = f"{bits:032x}"
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        text = "%032x" % ((bits & _UUID4_CLEAR) | _UUID4_SET)
+        return "-".join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
 
     def token(self, nbytes: int = 32) -> str:
         """An opaque hex token (receipt-handle entropy, task handles)."""

@@ -25,7 +25,7 @@ def decode_body(body: bytes) -> Any:
     such as an escaped lone surrogate (which SQS must answer with ``InvalidMessageContents``, not
     a parse error), is read again by ``json``.
     """
-    if not body.strip():
+    if not body or body.isspace():  # not ``body.strip()``: that copies the whole body
         return {}
     try:
         return orjson.loads(body)
