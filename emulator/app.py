@@ -6,6 +6,7 @@ independent emulators as they like by calling this function.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections.abc import Callable
@@ -97,6 +98,7 @@ class EmulatorApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                tune_garbage_collector()
                 await self.emulator.start()
                 threading.Thread(target=lambda: self.admin, daemon=True).start()
                 await send({"type": "lifespan.startup.complete"})
@@ -104,6 +106,23 @@ class EmulatorApp:
                 await self.emulator.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+GC_THRESHOLDS = (20_000, 50, 50)
+
+
+def tune_garbage_collector() -> None:
+    """Keep Python's cyclic garbage collector off the request path as far as it is safe.
+
+    Requests allocate many short-lived dicts, and with CPython's default thresholds (700, 10, 10)
+    a collection runs every few requests and walks every object that survived start-up: the
+    botocore models, compiled patterns, the ledger. Measured here on PutEvents of 10 entries, that
+    was about a third of the server's CPU. ``gc.freeze()`` moves what exists at start out of the
+    collector's view, and a larger first threshold makes collections rarer; reference counting
+    still frees almost everything at once, so memory stays bounded.
+    """
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> EmulatorApp:
