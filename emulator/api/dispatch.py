@@ -91,7 +91,7 @@ class AwsEndpoint:
     async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
         """Serve one HTTP request."""
         body = await _read_body(receive)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = _read_headers(scope["headers"])
         target = headers.get("x-amz-target")
         if target:
             await self._json(scope, headers, target, body, send)
@@ -210,6 +210,20 @@ class AwsEndpoint:
         return RequestContext(
             service, operation, account, region, host, _new_request_id(), protocol, path
         )
+
+
+_READ_HEADERS = {name.encode(): name for name in ("x-amz-target", "authorization", "host")}
+
+
+def _read_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The request headers the endpoint reads, by lower-case name (the last one of a repeated
+    name wins); the others are not decoded at all."""
+    headers: dict[str, str] = {}
+    for key, value in raw:
+        name = _READ_HEADERS.get(key.lower())  # ASGI lower-cases names; lower() in case not
+        if name is not None:
+            headers[name] = value.decode("latin-1")
+    return headers
 
 
 def _handler(service: ServiceEndpoint, operation: str) -> Any:
