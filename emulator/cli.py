@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import logging
 import signal
@@ -103,25 +102,6 @@ class _Server(uvicorn.Server):
         loop.call_soon_threadsafe(lambda: loop.create_task(self.emulator_app.emulator.stop()))
 
 
-GC_FIRST_THRESHOLD = 10_000
-"""Allocations between young collections (CPython's default is 700): see :func:`_tune_gc`."""
-
-
-def _tune_gc() -> None:
-    """Make the cyclic garbage collector cheap for a long-lived server holding many objects.
-
-    The startup heap (botocore's service models, the compiled readers: about 250,000 objects)
-    lives as long as the process, so it is frozen out of every later collection. Stored messages
-    and ledger records are long-lived too: with the default first threshold, collections took
-    about a sixth of a SendMessageBatch's CPU, against a thirtieth with this one. Garbage is
-    still collected, in fewer passes.
-    """
-    gc.collect()
-    gc.freeze()
-    _, second, third = gc.get_threshold()
-    gc.set_threshold(GC_FIRST_THRESHOLD, second, third)
-
-
 def serve(settings: Settings) -> int:
     """Run the server until SIGINT or SIGTERM; 0 on a clean shutdown."""
     logging.basicConfig(
@@ -146,7 +126,6 @@ def serve(settings: Settings) -> int:
         timeout_graceful_shutdown=5,
     )
     server = _Server(config, app)
-    _tune_gc()
     print(
         f"eventbus-emulator {__version__} listening on http://{settings.host}:{settings.port}",
         flush=True,
