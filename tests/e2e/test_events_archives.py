@@ -4,7 +4,6 @@ archive replays into a queue with ``replay-name``, and a cancelled replay stops.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,26 +11,10 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.core.clock import ManualClock
-from tests.e2e.events_helpers import clients, make_queue, put, route_to_queue
-from tests.servers import RunningServer, start_server
+from tests.e2e.events_helpers import make_queue, put, route_to_queue
+from tests.servers import RunningServer
 
-START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 BUS = "arn:aws:events:us-east-1:000000000000:event-bus/default"
-
-
-@pytest.fixture(scope="module")
-def manual() -> Iterator[RunningServer]:
-    """A server whose clock moves only when a test advances it."""
-    server = start_server(clock=ManualClock(START))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def aws(manual: RunningServer) -> tuple[Any, Any]:
-    manual.reset()
-    return clients(manual.url)
 
 
 def advance(server: RunningServer, seconds: float) -> float:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,26 +11,9 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.core.clock import ManualClock
 from emulator.settings import Settings
-from tests.e2e.events_helpers import clients, make_queue
+from tests.e2e.events_helpers import make_queue
 from tests.servers import RunningServer, start_server
-
-START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
-
-
-@pytest.fixture(scope="module")
-def manual() -> Iterator[RunningServer]:
-    """A server whose clock moves only when a test advances it."""
-    server = start_server(clock=ManualClock(START))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def aws(manual: RunningServer) -> tuple[Any, Any]:
-    manual.reset()
-    return clients(manual.url)
 
 
 def advance(server: RunningServer, seconds: float) -> dict[str, Any]:
