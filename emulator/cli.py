@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -165,12 +166,21 @@ def _default_rules(flags: Sequence[str] | None, settings: Settings) -> tuple[str
     return ("rules",) if Path("rules").is_dir() else None
 
 
+def print_schema() -> int:
+    """Print the rules files' JSON Schema; a reader that stops early (``| head``) is fine."""
+    try:
+        print(json.dumps(json_schema(), indent=2), flush=True)
+    except BrokenPipeError:
+        # Python would report the closed pipe again at exit; point stdout at /dev/null instead.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     if args.command == "schema":
-        print(json.dumps(json_schema(), indent=2))
-        return 0
+        return print_schema()
     if args.command == "validate":
         settings = Settings.from_env().with_overrides(
             account_id=args.account_id, region=args.region

@@ -148,3 +148,13 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str) -> None:
         except httpx.HTTPError:
             time.sleep(0.05)
     raise AssertionError("the server did not become healthy within 20 s")
+
+
+def test_schema_piped_into_a_reader_that_stops_early_exits_cleanly() -> None:
+    command = f"{sys.executable} -m emulator schema | head -n 1"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "{\n"
+    assert "Traceback" not in done.stderr
