@@ -151,10 +151,10 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str) -> None:
 
 
 def test_schema_piped_into_a_reader_that_stops_early_exits_cleanly() -> None:
-    command = f"{sys.executable} -m emulator schema | head -n 1"
+    # `true` reads nothing and exits before the schema is written: the write meets a closed pipe.
+    command = f"{sys.executable} -m emulator schema | true"
     done = subprocess.run(
         ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "{\n"
     assert "Traceback" not in done.stderr
