@@ -384,7 +384,7 @@ def _forget_deletion(sqs: SqsBackend, arn: str) -> None:
     SQS refuses to re-create a queue name for 60 seconds after DeleteQueue (API Reference,
     CreateQueue); that hold is for API callers, not for someone editing a rules file.
     """
-    sqs._deleted.pop(arn, None)
+    sqs.allow_name_reuse(arn)
 
 
 def dry_run(state: RulesState, scope: Scope) -> list[Problem]:
