@@ -31,7 +31,12 @@ class Spec:
         return True
 
     def check(self, value: Any, path: FieldPath, report: Report) -> None:
-        """Report each problem of ``value`` at the path of the field it is in."""
+        """Report each problem of ``value`` at the path of the field it is in.
+
+        Here: only a value of the wrong type; specs with more rules extend this.
+        """
+        if not self.accepts(value):
+            self._wrong_type(value, path, report)
 
     def schema(self) -> JsonSchema:
         """This spec as JSON Schema (draft 2020-12)."""
@@ -159,10 +164,6 @@ class Boolean(Spec):
     def accepts(self, value: Any) -> bool:
         return isinstance(value, bool)
 
-    def check(self, value: Any, path: FieldPath, report: Report) -> None:
-        if not self.accepts(value):
-            self._wrong_type(value, path, report)
-
     def schema(self) -> JsonSchema:
         return self._described({"type": "boolean"})
 
@@ -207,10 +208,6 @@ class AnyObject(Spec):
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, dict)
-
-    def check(self, value: Any, path: FieldPath, report: Report) -> None:
-        if not self.accepts(value):
-            self._wrong_type(value, path, report)
 
     def schema(self) -> JsonSchema:
         return self._described({"type": "object"})
