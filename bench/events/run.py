@@ -3,8 +3,10 @@
 Starts ``.venv/bin/eventbus-emulator`` on a free loopback port in 5100-5199, then runs
 ``../shared/bench/loadgen.py eb-fanout`` (a bus, N rules of which exactly one matches each event,
 SQS queues as targets, consumers checking that every event arrives once and on the right queue)
-for 1, 100 and 1,000 rules at full speed, and once at low load (2 PutEvents per second) for the
-PutEvents-to-receivable latency. See README.md. Linux only (reads ``/proc``).
+for 1, 100 and 1,000 rules at full speed, then at low load (2 PutEvents per second) for the
+PutEvents-to-receivable latency, alternating with the same scenario against ``floor.py`` (the least
+work such a server can do) so that the latency is quoted as a ratio to the floor measured in the
+same minutes. See README.md. Linux only (reads ``/proc``).
 
     /tmp/benchvenv/bin/python bench/events/run.py --duration 8
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,8 +47,8 @@ SCENARIOS = (
     Scenario("1 rule", ("--rules", "1", "--queues", "1", "-c", "4", "--consumers", "2")),
     Scenario("100 rules", ("--rules", "100", "--queues", "4", "-c", "4", "--consumers", "2")),
     Scenario("1,000 rules", ("--rules", "1000", "--queues", "4", "-c", "4", "--consumers", "2")),
-    Scenario("low load: 100 rules, 2 PutEvents/s", ("--rules", "100", "--rate", "2"), 10.0),
 )
+LOW_LOAD = Scenario("low load: 100 rules, 2 PutEvents/s", ("--rules", "100", "--rate", "2"), 10.0)
 
 
 def free_port() -> int:
@@ -76,6 +80,28 @@ def start_emulator(port: int) -> subprocess.Popen[bytes]:
                 raise SystemExit(f"the emulator exited with {process.returncode}") from None
             time.sleep(0.02)
     raise SystemExit("the emulator did not become healthy")
+
+
+def start_floor(python: str, port: int) -> subprocess.Popen[bytes]:
+    """``floor.py``, accepting connections."""
+    command = [python, str(Path(__file__).with_name("floor.py")), "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"floor.py exited with {process.returncode}") from None
+            time.sleep(0.02)
+    raise SystemExit("floor.py did not start")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then wait."""
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
 
 
 def run(python: str, port: int, pid: int, scenario: Scenario, duration: float) -> dict[str, Any]:
@@ -118,26 +144,72 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def p50(result: dict[str, Any]) -> float:
+    """A run's PutEvents→receivable p50 in ms (NaN without deliveries)."""
+    latency = result.get("delivery_latency") or {}
+    return float(latency.get("p50_ms", math.nan))
+
+
+def latency_rounds(python: str, rounds: int) -> tuple[list[float], list[float], dict[str, Any]]:
+    """The low-load scenario against a fresh emulator and against the floor, alternately, in
+    ``rounds`` rounds; both p50 lists and the emulator's last result."""
+    ours: list[float] = []
+    floor: list[float] = []
+    last: dict[str, Any] = {}
+    for n in range(rounds):
+        for kind in ("emulator", "floor") if n % 2 == 0 else ("floor", "emulator"):
+            port = free_port()
+            process = start_emulator(port) if kind == "emulator" else start_floor(python, port)
+            try:
+                label = LOW_LOAD.label + ("" if kind == "emulator" else " (floor.py)")
+                result = run(python, port, process.pid, Scenario(label, LOW_LOAD.args), 10.0)
+            finally:
+                stop(process)
+            if kind == "emulator":
+                ours.append(p50(result))
+                last = result
+            else:
+                floor.append(p50(result))
+    return ours, floor, last
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run every scenario against one emulator and print the table."""
+    """Run every scenario against one emulator, then the latency rounds; print the table."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--duration", "-d", type=float, default=8.0, help="seconds per scenario")
     p.add_argument("--python", default=sys.executable, help="interpreter with loadgen's deps")
     p.add_argument("--json-out", help="also write every loadgen result to this JSON file")
+    p.add_argument(
+        "--latency-rounds", type=int, default=2, help="low-load runs each against emulator, floor"
+    )
+    p.add_argument("--latency-only", action="store_true", help="skip the full-speed scenarios")
     a = p.parse_args(argv)
-    port = free_port()
-    emulator = start_emulator(port)
     results: dict[str, dict[str, Any]] = {}
-    try:
-        for scenario in SCENARIOS:
-            results[scenario.label] = run(a.python, port, emulator.pid, scenario, a.duration)
-    finally:
-        emulator.send_signal(signal.SIGTERM)
-        emulator.wait(timeout=10)
+    if not a.latency_only:
+        port = free_port()
+        emulator = start_emulator(port)
+        try:
+            for scenario in SCENARIOS:
+                results[scenario.label] = run(a.python, port, emulator.pid, scenario, a.duration)
+        finally:
+            stop(emulator)
+    ours, floor, last = latency_rounds(a.python, a.latency_rounds)
+    results[LOW_LOAD.label] = last
     if a.json_out:
         Path(a.json_out).write_text(json.dumps(results, indent=1))
     print(table(results))
+    ratio = statistics.median(ours) / statistics.median(floor)
+    print(
+        f"\nlow-load PutEvents→receivable p50, ms: emulator {fmt(ours)}, floor.py {fmt(floor)}; "
+        f"median ratio {ratio:.2f} times the floor (target ≤ 3 ms)"
+    )
     return 0
+
+
+def fmt(values: list[float]) -> str:
+    """``4.1 / 4.3 (median 4.2)``."""
+    runs = " / ".join(f"{v:.2f}" for v in values)
+    return f"{runs} (median {statistics.median(values):.2f})"
 
 
 if __name__ == "__main__":
