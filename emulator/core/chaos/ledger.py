@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,14 +41,19 @@ class LedgerRecord:
         return asdict(self)
 
 
-Raw = tuple[int, float, str, dict[str, Any]]
+Build = Callable[..., dict[str, Any]]
+# (seq, time, kind, fields, None), or (seq, time, kind, build, args) for a record whose fields
+# ``build(*args)`` makes when it is read.
+Raw = tuple[int, float, str, Any, tuple[Any, ...] | None]
 
 
 class Ledger:
     """An append-only, bounded log of records.
 
     Writing is on the hot path of every message and delivery, so a record is kept as a plain
-    tuple ``(seq, time, kind, fields)`` and only made a :class:`LedgerRecord` when read.
+    tuple ``(seq, time, kind, fields, None)`` and only made a :class:`LedgerRecord` when read.
+    The hottest writers go further with :meth:`record_lazy`: they keep the values and a function
+    that makes the fields of them, so that no dictionary is built for records nobody reads.
     """
 
     def __init__(self, clock: Clock, capacity: int = 100_000, path: str | None = None) -> None:
@@ -59,8 +64,18 @@ class Ledger:
 
     def record(self, kind: str, **fields: Any) -> None:
         """Append a record of ``kind`` with the given fields."""
-        self.seq += 1
-        raw = (self.seq, self.clock.now(), kind, fields)
+        self._append((self.seq + 1, self.clock.now(), kind, fields, None))
+
+    def record_lazy(self, kind: str, build: Build, *args: Any) -> None:
+        """Append a record of ``kind`` whose fields are ``build(*args)``, made when read.
+
+        ``args`` must be values that do not change later (strings, numbers, None): they are
+        kept instead of the fields. Keep them small too: the ledger holds many records.
+        """
+        self._append((self.seq + 1, self.clock.now(), kind, build, args))
+
+    def _append(self, raw: Raw) -> None:
+        self.seq = raw[0]
         self._raw.append(raw)
         if self._file is not None:
             self._file.write(json.dumps(_materialise(raw).to_json(), default=str) + "\n")
@@ -99,7 +114,9 @@ class Ledger:
 
 
 def _materialise(raw: Raw) -> LedgerRecord:
-    seq, time, kind, fields = raw
+    seq, time, kind, fields, args = raw
+    if args is not None:
+        fields = fields(*args)
     return LedgerRecord(seq, time, kind, **fields)
 
 

@@ -47,7 +47,8 @@ class EventsObserver:
     # ------------------------------------------------------------------ chaos
     def before_attempt(self, view: Delivery) -> Verdict:
         """Record the attempt and decide the faults that hit it."""
-        self._delivery("delivery.attempt", view)
+        if self.ledger is not None:
+            self.ledger.record_lazy("delivery.attempt", _attempt_fields, *_delivery_args(view))
         chaos = self.chaos
         if chaos is None or not chaos.active or view.copy:
             return NO_VERDICT
@@ -92,29 +93,35 @@ class EventsObserver:
     # ------------------------------------------------------------------ observer
     def accepted(self, event: Event, bus: BusRef, hops: int) -> None:
         """``event.accepted``."""
-        payload = event.payload
-        self._record(
-            "event.accepted",
-            bus=bus.name,
-            event_id=event.id,
-            detail={
-                "source": payload.get("source"),
-                "detail-type": payload.get("detail-type"),
-                "hops": hops,
-                "account": bus.account,
-                "region": bus.region,
-            },
-        )
+        if self.ledger is not None:
+            payload = event.payload
+            self.ledger.record_lazy(
+                "event.accepted",
+                _accepted_fields,
+                bus.name,
+                event.id,
+                payload.get("source"),
+                payload.get("detail-type"),
+                hops,
+                bus.account,
+                bus.region,
+            )
 
     def matched(self, event: Event, bus: BusRef, rule: str) -> None:
         """``rule.matched``."""
-        self._record("rule.matched", bus=bus.name, rule=rule, event_id=event.id)
+        if self.ledger is not None:
+            self.ledger.record_lazy("rule.matched", _matched_fields, bus.name, rule, event.id)
 
     def delivered(self, view: Delivery, message_id: str | None) -> None:
         """``delivery.succeeded`` (copies say so in ``detail``)."""
-        self._delivery(
-            "delivery.succeeded", view, None, {"message_id": message_id, "duplicate": view.copy}
-        )
+        if self.ledger is not None:
+            self.ledger.record_lazy(
+                "delivery.succeeded",
+                _succeeded_fields,
+                *_delivery_args(view),
+                message_id,
+                view.copy,
+            )
 
     def failed(self, view: Delivery, failure: DeliveryFailure, retry_at: float | None) -> None:
         """``delivery.failed``, with when the retry is due (None: no retry)."""
@@ -158,6 +165,75 @@ class EventsObserver:
     def _record(self, kind: str, **fields: object) -> None:
         if self.ledger is not None:
             self.ledger.record(kind, **fields)
+
+
+# ---------------------------------------------------------------------- lazy ledger fields
+# The records written for every event are kept as values and made into fields when read
+# (``Ledger.record_lazy``); the fields are exactly what ``_delivery`` would have recorded.
+
+
+def _delivery_args(view: Delivery) -> tuple[str, str, str, str, int, str]:
+    """What a delivery record needs, frozen now (``attempts`` changes later)."""
+    return (
+        view.bus.name,
+        view.rule_name,
+        view.target.id,
+        view.event.id,
+        view.attempts,
+        view.target.arn,
+    )
+
+
+def _attempt_fields(
+    bus: str, rule: str, target: str, event_id: str, attempt: int, target_arn: str
+) -> dict[str, object]:
+    return {
+        "fault": None,
+        "bus": bus,
+        "rule": rule,
+        "target": target,
+        "event_id": event_id,
+        "attempt": attempt,
+        "detail": {"target_arn": target_arn},
+    }
+
+
+def _succeeded_fields(
+    bus: str,
+    rule: str,
+    target: str,
+    event_id: str,
+    attempt: int,
+    target_arn: str,
+    message_id: str | None,
+    duplicate: bool,
+) -> dict[str, object]:
+    fields = _attempt_fields(bus, rule, target, event_id, attempt, target_arn)
+    fields["detail"] = {"target_arn": target_arn, "message_id": message_id, "duplicate": duplicate}
+    return fields
+
+
+def _accepted_fields(
+    bus: str,
+    event_id: str,
+    source: object,
+    detail_type: object,
+    hops: int,
+    account: str,
+    region: str,
+) -> dict[str, object]:
+    detail = {
+        "source": source,
+        "detail-type": detail_type,
+        "hops": hops,
+        "account": account,
+        "region": region,
+    }
+    return {"bus": bus, "event_id": event_id, "detail": detail}
+
+
+def _matched_fields(bus: str, rule: str, event_id: str) -> dict[str, object]:
+    return {"bus": bus, "rule": rule, "event_id": event_id}
 
 
 def _subject(view: Delivery) -> Subject:

@@ -488,20 +488,16 @@ class SqsBackend:
         return self._received(queue, messages)
 
     def _received(self, queue: Queue, messages: list[Message]) -> list[Message]:
+        observer, name = self.observer, queue.name
         for message in messages:
-            self.observer.record(
-                "message.received",
-                queue.name,
-                message,
-                detail={"receive_count": message.receive_count},
-            )
+            observer.received(name, message)
         return messages
 
     def delete_message(self, queue: Queue, handle: str) -> None:
         """``DeleteMessage`` by receipt handle."""
         message = queue.delete(handle, self.clock.now())
         if message is not None:
-            self.observer.record("message.deleted", queue.name, message)
+            self.observer.deleted(queue.name, message)
 
     def change_visibility(self, queue: Queue, handle: str, timeout: int) -> None:
         """``ChangeMessageVisibility`` by receipt handle."""

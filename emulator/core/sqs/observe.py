@@ -52,11 +52,26 @@ class SqsObserver:
     def enqueued(self, queue_name: str, message: Message, origin: str) -> None:
         """``message.enqueued`` (the hot path: one record per message stored)."""
         if self.ledger is not None:
-            self.ledger.record(
-                "message.enqueued",
-                queue=queue_name,
-                message_id=message.message_id,
-                detail=_ORIGIN_DETAIL[origin],
+            self.ledger.record_lazy(
+                "message.enqueued", _enqueued_fields, queue_name, message.message_id, origin
+            )
+
+    def received(self, queue_name: str, message: Message) -> None:
+        """``message.received``, with the receive count (one record per message received)."""
+        if self.ledger is not None:
+            self.ledger.record_lazy(
+                "message.received",
+                _received_fields,
+                queue_name,
+                message.message_id,
+                message.receive_count,
+            )
+
+    def deleted(self, queue_name: str, message: Message) -> None:
+        """``message.deleted`` (one record per message deleted)."""
+        if self.ledger is not None:
+            self.ledger.record_lazy(
+                "message.deleted", _message_fields, queue_name, message.message_id
             )
 
     def plan(self, queue_name: str, message: Message, origin: str, fifo: bool) -> EnqueuePlan:
@@ -107,6 +122,18 @@ class SqsObserver:
         """Append a ledger record about ``message``."""
         if self.ledger is not None:
             self.ledger.record(kind, queue=queue, message_id=message.message_id, **fields)
+
+
+def _enqueued_fields(queue: str, message_id: str, origin: str) -> dict[str, object]:
+    return {"queue": queue, "message_id": message_id, "detail": _ORIGIN_DETAIL[origin]}
+
+
+def _received_fields(queue: str, message_id: str, receive_count: int) -> dict[str, object]:
+    return {"queue": queue, "message_id": message_id, "detail": {"receive_count": receive_count}}
+
+
+def _message_fields(queue: str, message_id: str) -> dict[str, object]:
+    return {"queue": queue, "message_id": message_id}
 
 
 def _names_a_queue(fault: Fault) -> bool:
