@@ -86,6 +86,20 @@ def test_anchor_prefers_the_field_that_spreads_rules_out() -> None:
     assert index.match({"source": "svc", "detail": {"id": 7}}) == ["r7"]
 
 
+def test_first_rules_are_not_filed_under_the_envelope_fields_every_rule_shares() -> None:
+    # With no statistics yet, every path costs the same for the first rule; "detail-type" sorts
+    # before "detail.shard", and was chosen, so every later event ran that rule's test too.
+    patterns = {
+        f"r{i}": {"source": ["svc"], "detail-type": ["Placed"], "detail": {"shard": [i]}}
+        for i in range(20)
+    }
+    index = index_of(patterns)
+    assert set(index._paths) == {"detail.shard"}
+    event = {"source": "svc", "detail-type": "Placed", "detail": {"shard": 0}}
+    assert len(index._candidates(event)) == 1
+    assert index.match(event) == ["r0"]
+
+
 def test_event_with_dotted_keys_reaches_anchored_rules() -> None:
     index = index_of({"r": {"detail": {"x": ["1"]}}})
     assert index.match({"detail.x": "1"}) == ["r"]

@@ -43,6 +43,9 @@ from emulator.core.patterns.compiler import (
 K = TypeVar("K", bound=Hashable)
 # Past this many anchor paths, reading the whole event once is cheaper than one getter per path.
 MANY_PATHS = 48
+# Envelope fields most rules of a bus share: at equal cost, an anchor elsewhere is preferred,
+# since the first rules filed have no statistics to tell (every new path costs the same).
+SHARED_FIELDS = frozenset({"source", "detail-type", "account", "region", "version"})
 SubKey = tuple[Any, int]  # (rule id, sub-rule number)
 
 
@@ -244,13 +247,14 @@ class RuleIndex(Generic[K]):
 
     def _best_anchor(self, fields: tuple[CompiledField, ...]) -> _Placement | None:
         """The anchor expected to bring the fewest candidates per event (exact before prefix)."""
-        best: tuple[tuple[float, bool, int, str], _Placement] | None = None
+        best: tuple[tuple[float, bool, bool, int, str], _Placement] | None = None
         for f in fields:
             for kind, keys in (("exact", f.exact_keys), ("prefix", f.prefixes)):
                 if not keys or (kind == "prefix" and "" in keys):
                     continue
                 ordered = tuple(sorted(keys, key=repr))
-                rank = (self._cost(f.path, kind, ordered), kind != "exact", len(keys), f.path)
+                cost = self._cost(f.path, kind, ordered)
+                rank = (cost, f.path in SHARED_FIELDS, kind != "exact", len(keys), f.path)
                 if best is None or rank < best[0]:
                     best = (rank, _Placement(f.path, kind, ordered))
         return None if best is None else best[1]
