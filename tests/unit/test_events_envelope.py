@@ -7,6 +7,7 @@ import json
 import pytest
 
 from emulator.core.errors import ValidationError
+from emulator.core.events.arns import BusRef
 from emulator.core.events.envelope import (
     check_entry,
     entry_size,
@@ -100,3 +101,54 @@ def test_request_size_counts_bytes_not_characters_near_the_limit() -> None:
     wide = {"Source": "s", "DetailType": "d", "Detail": "é" * 131_072}
     assert not request_size_ok([wide], 262_144)
     assert request_size_ok([{**wide, "Detail": "é" * 131_070}], 262_144)
+
+
+def test_first_missing_member_is_reported_and_empty_counts_as_missing() -> None:
+    assert check_entry({"Detail": "{}"}) == (
+        None,
+        (
+            "InvalidArgument",
+            "Parameter Source is not valid. Reason: Source is a required argument.",
+        ),
+    )
+    raw = {"Source": "s", "DetailType": "", "Detail": "[]"}
+    assert check_entry(raw)[1] == (
+        "InvalidArgument",
+        "Parameter DetailType is not valid. Reason: DetailType is a required argument.",
+    )
+
+
+def test_resources_count_towards_the_request_size() -> None:
+    raw = {"Source": "s", "DetailType": "d", "Detail": "x" * 65_000, "Resources": ["r" * 1_000]}
+    assert request_size_ok([raw], 262_144)
+    assert not request_size_ok([{**raw, "Resources": ["r" * 198_000]}], 262_144)
+
+
+def test_resources_are_copied_into_the_envelope() -> None:
+    resources = ["arn:aws:s3:::b"]
+    event = make_event(
+        entry(Resources=resources), {}, event_id="e", account=ACCOUNT, region=REGION, now=0
+    )
+    assert event.payload["resources"] == resources
+    assert event.payload["resources"] is not resources
+    assert (
+        make_event(entry(), {}, event_id="e", account=ACCOUNT, region=REGION, now=0).payload[
+            "resources"
+        ]
+        == []
+    )
+
+
+def test_each_entry_goes_to_the_bus_it_names() -> None:
+    backend, _, _ = make_backend()
+    arn = f"arn:aws:events:{REGION}:444455556666:event-bus/other"
+    entries = [entry(EventBusName="a"), entry(), entry(EventBusName=arn), entry(EventBusName="a")]
+    routed: list[BusRef] = []
+    backend.dispatcher.ingest = lambda event, bus, *_: routed.append(bus)  # type: ignore[method-assign]
+    backend.put_events(ACCOUNT, REGION, entries)
+    assert [(b.account, b.name) for b in routed] == [
+        (ACCOUNT, "a"),
+        (ACCOUNT, "default"),
+        ("444455556666", "other"),
+        (ACCOUNT, "a"),
+    ]

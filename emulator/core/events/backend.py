@@ -15,7 +15,7 @@ from typing import Any
 
 from emulator.core.clock import Clock
 from emulator.core.events.archives import Archives
-from emulator.core.events.arns import bus_ref
+from emulator.core.events.arns import BusRef, bus_ref
 from emulator.core.events.connections import Connections
 from emulator.core.events.delivery import (
     BusSink,
@@ -105,9 +105,12 @@ class EventsBackend:
         if not request_size_ok(entries, self.limits.max_request_bytes):
             raise EventsValidationError(REQUEST_TOO_LARGE)
         now = self.clock.now()
-        return [self._put_entry(account, region, entry, now) for entry in entries]
+        buses: dict[str | None, BusRef] = {}  # the entries of a request mostly name one bus
+        return [self._put_entry(account, region, entry, now, buses) for entry in entries]
 
-    def _put_entry(self, account: str, region: str, entry: Entry, now: float) -> PutResult:
+    def _put_entry(
+        self, account: str, region: str, entry: Entry, now: float, buses: dict[str | None, BusRef]
+    ) -> PutResult:
         detail, error = check_entry(entry)
         if detail is None:
             return None, error
@@ -115,7 +118,11 @@ class EventsBackend:
         event = make_event(
             entry, detail, event_id=event_id, account=account, region=region, now=now
         )
-        self.dispatcher.ingest(event, bus_ref(entry.get("EventBusName"), account, region))
+        name = entry.get("EventBusName")
+        bus = buses.get(name)
+        if bus is None:
+            bus = buses[name] = bus_ref(name, account, region)
+        self.dispatcher.ingest(event, bus)
         return event_id, None
 
     # ------------------------------------------------------------------ TestEventPattern

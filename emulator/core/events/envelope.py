@@ -73,8 +73,17 @@ def request_size_ok(entries: Sequence[Entry], limit: int) -> bool:
     character, so only requests near the limit are encoded to count their bytes."""
     chars = 0
     for entry in entries:
-        chars += _TIME_BYTES + sum(len(entry.get(k) or "") for k in _SIZED)
-        chars += sum(len(r) for r in entry.get("Resources") or ())
+        get = entry.get
+        chars += (
+            _TIME_BYTES
+            + len(get("Source") or "")
+            + len(get("DetailType") or "")
+            + len(get("Detail") or "")
+        )
+        resources = get("Resources")
+        if resources:
+            for resource in resources:
+                chars += len(resource)
     return chars * 4 <= limit or sum(entry_size(e) for e in entries) <= limit
 
 
@@ -100,13 +109,28 @@ def check_entry(entry: Entry) -> tuple[dict[str, Any] | None, EntryError | None]
     AWS reports a missing ``Source``, ``DetailType`` or ``Detail`` as ``InvalidArgument`` (in that
     order), and a ``Detail`` that is not a JSON object as ``MalformedDetail``.
     """
-    for name in ("Source", "DetailType", "Detail"):
-        if not entry.get(name):
-            return None, ("InvalidArgument", REQUIRED_ARGUMENT.format(name=name))
-    detail = _object(entry["Detail"])
+    get = entry.get
+    if not get("Source"):
+        return None, _MISSING_SOURCE
+    if not get("DetailType"):
+        return None, _MISSING_DETAIL_TYPE
+    text = get("Detail")
+    if not text:
+        return None, _MISSING_DETAIL
+    detail = _object(text)
     if detail is None:
-        return None, ("MalformedDetail", MALFORMED_DETAIL)
+        return None, _MALFORMED
     return detail, None
+
+
+def _missing(name: str) -> EntryError:
+    return "InvalidArgument", REQUIRED_ARGUMENT.format(name=name)
+
+
+_MISSING_SOURCE = _missing("Source")
+_MISSING_DETAIL_TYPE = _missing("DetailType")
+_MISSING_DETAIL = _missing("Detail")
+_MALFORMED: EntryError = ("MalformedDetail", MALFORMED_DETAIL)
 
 
 def _object(text: str) -> dict[str, Any] | None:
@@ -124,7 +148,9 @@ def make_event(
     entry: Entry, detail: dict[str, Any], *, event_id: str, account: str, region: str, now: float
 ) -> Event:
     """The event for a valid entry, put by ``account`` in ``region`` at ``now``."""
-    when = entry.get("Time")
+    get = entry.get
+    when = get("Time")
+    resources = get("Resources")
     payload = {
         "version": "0",
         "id": event_id,
@@ -133,7 +159,7 @@ def make_event(
         "account": account,
         "time": format_time(int(now if when is None else when)),
         "region": region,
-        "resources": list(entry.get("Resources") or ()),
+        "resources": list(resources) if resources else [],
         "detail": detail,
     }
-    return Event(event_id, payload, now, entry.get("TraceHeader"))
+    return Event(event_id, payload, now, get("TraceHeader"))
