@@ -201,12 +201,13 @@ def events_operations(backend: EventsBackend) -> OperationTable:
     async def put_events(ctx: RequestContext, p: Params) -> Result:
         results = backend.put_events(ctx.account, ctx.region, p["Entries"])
         entries: list[Result] = []
+        failed = 0
         for event_id, error in results:
             if error is None:
                 entries.append({"EventId": event_id})
             else:
+                failed += 1
                 entries.append({"ErrorCode": error[0], "ErrorMessage": error[1]})
-        failed = sum(1 for _, error in results if error is not None)
         return {"FailedEntryCount": failed, "Entries": entries}
 
     async def test_event_pattern(ctx: RequestContext, p: Params) -> Result:
