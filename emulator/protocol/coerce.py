@@ -93,23 +93,34 @@ def json_reader(shape: Shape) -> JsonReader:
 def _json_structure(shape: Shape) -> JsonReader:
     members = {name: json_reader(ref) for name, ref in shape.members.items()}
     exact = {name: _EXACT_TYPES.get(ref.type_name) for name, ref in shape.members.items()}
+    exact_type = exact.get
     required = tuple(shape.required_members)
 
     def read(value: Any, path: str) -> Any:
         if not isinstance(value, dict):
             raise _type_error(path or "request", "a structure")
+        for name, item in value.items():
+            if type(item) is not exact_type(name):
+                return _copy(value, path)
+        _require(value, path)
+        return value  # only known members, each as its reader would return it: nothing to copy
+
+    def _copy(value: dict[str, Any], path: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, item in value.items():
-            if type(item) is exact.get(name):  # the reader would return it as is
+            if type(item) is exact_type(name):  # the reader would return it as is
                 out[name] = item
                 continue
             reader = members.get(name)
             if reader is not None and item is not None:
                 out[name] = reader(item, _join(path, name))
+        _require(out, path)
+        return out
+
+    def _require(out: dict[str, Any], path: str) -> None:
         for name in required:
             if name not in out:
                 raise _missing(_join(path, name))
-        return out
 
     return read
 
