@@ -147,3 +147,75 @@ def test_finished_polls_leave_no_waiters_behind() -> None:
         return len(q._waiters) + h.timers.pending()
 
     assert run(scenario()) == 0
+
+
+async def poll_for(
+    h: Harness, queue: Queue, count: int, wait: int = 5
+) -> asyncio.Task[list[Message]]:
+    """A long poll for up to ``count`` messages, waiting."""
+    task = asyncio.ensure_future(
+        h.backend.receive_messages(queue, max_messages=count, wait_seconds=wait)
+    )
+    await asyncio.sleep(0)
+    return task
+
+
+def test_a_burst_wakes_only_the_polls_it_needs() -> None:
+    async def scenario() -> tuple[int, int, list[int]]:
+        h = harness()
+        q = h.queue()
+        tasks = [await poll_for(h, q, 10) for _ in range(3)]
+        for _ in range(4):
+            h.send(q)
+        woken = sum(1 for waiter, _ in q._waiters if waiter.done())
+        waiting = len(q._waiters)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        h.advance(5)
+        return woken, waiting, sorted([len(await task) for task in tasks])
+
+    # Four messages for polls taking ten each: the first poll is woken and takes all four;
+    # the other two are not woken to find nothing, and end empty at their deadline.
+    assert run(scenario()) == (0, 2, [0, 0, 4])
+
+
+def test_polls_taking_one_message_each_are_woken_one_per_message() -> None:
+    async def scenario() -> list[int]:
+        h = harness()
+        q = h.queue()
+        tasks = [await poll_for(h, q, 1) for _ in range(3)]
+        h.send(q)
+        h.send(q)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        done = [task.done() for task in tasks]
+        h.advance(5)
+        return [sum(done), *sorted([len(await task) for task in tasks])]
+
+    assert run(scenario()) == [2, 0, 1, 1]
+
+
+def test_a_poll_that_leaves_messages_behind_wakes_the_next() -> None:
+    async def scenario() -> list[int]:
+        h = harness()
+        q = h.queue()
+        tasks = [await poll_for(h, q, 2) for _ in range(2)]
+        for _ in range(3):
+            h.send(q)  # the first poll is woken once; it takes two, then wakes the second
+        return [len(await asyncio.wait_for(task, 2)) for task in tasks]
+
+    assert run(scenario()) == [2, 1]
+
+
+def test_a_woken_poll_cancelled_before_it_runs_passes_the_message_on() -> None:
+    async def scenario() -> list[str]:
+        h = harness()
+        q = h.queue()
+        first = await poll_for(h, q, 10)
+        second = await poll_for(h, q, 10)
+        h.send(q, "m")
+        first.cancel()  # woken, but it will never receive
+        await asyncio.sleep(0)
+        return [m.body for m in await asyncio.wait_for(second, 2)]
+
+    assert run(scenario()) == ["m"]

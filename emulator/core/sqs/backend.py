@@ -477,7 +477,7 @@ class SqsBackend:
         if messages or wait <= 0 or self._stopping or queue.closed:
             return self._received(queue, messages)
         deadline = now + wait
-        while await queue.wait_for_messages(deadline):
+        while await queue.wait_for_messages(deadline, count):
             now = self.clock.now()
             messages = _receive_now(queue, count, visibility, now, attempt_id)
             if messages or now >= deadline - LONG_POLL_SLACK:

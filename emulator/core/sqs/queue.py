@@ -8,9 +8,11 @@ become visible (``due``). Time-driven changes are applied lazily when the queue 
 heap entry behind as "stale"; stale entries are skipped when popped, and the heap is rebuilt
 when they outnumber live ones.
 
-Long polls wait on futures in ``_waiters``: a message becoming visible wakes one; while anyone
-waits, one timer is armed for the earliest ``due`` so that delays and visibility expiry wake them
-too. :class:`~emulator.core.sqs.fifo.FifoQueue` overrides the storage hooks (``_stash``, ``_take``,
+Long polls wait on futures in ``_waiters``: a message becoming visible wakes one, unless the long
+polls woken already (and not yet run) will take every visible message between them (``_claims``);
+a long poll that took messages wakes the next one if any are left. While anyone waits, one timer
+is armed for the earliest ``due`` so that delays and visibility expiry wake them too.
+:class:`~emulator.core.sqs.fifo.FifoQueue` overrides the storage hooks (``_stash``, ``_take``,
 ``_became_visible``, ``_lent``, ``_on_gone``).
 """
 
@@ -42,6 +44,7 @@ from emulator.core.sqs.timers import TimerHandle, Timers
 PURGE_INTERVAL = 60.0  # one PurgeQueue per queue per 60 s (API Reference, PurgeQueue)
 SWEEP_INTERVAL = 1.0  # at most one retention sweep per second per queue (scaled by size)
 COMPACT_MIN = 1024  # rebuild the heap once this many stale entries outnumber the live ones
+Waiter = tuple["asyncio.Future[bool]", int]  # a long poll's future and the most it takes
 
 NOT_AVAILABLE_FOR_CHANGE = (
     "Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is "
@@ -109,7 +112,8 @@ class Queue:
         self._counts = [0, 0, 0, 0]  # indexed by message state
         self._next_seq = 0
         self._next_sweep = 0.0
-        self._waiters: deque[asyncio.Future[bool]] = deque()
+        self._waiters: deque[Waiter] = deque()
+        self._claims = 0  # messages the woken, not yet resumed long polls will take at most
         self._wake: TimerHandle | None = None
         self._wake_at = 0.0
 
@@ -162,6 +166,8 @@ class Queue:
         taken = self._take(max_messages, now, redrive=True)
         for message in taken:
             self._lend(message, visibility, now)
+        if taken and self._waiters:
+            self._notify()  # pass it on if messages are left
         return taken
 
     def take_for_move(self, count: int, now: float) -> list[Message]:
@@ -293,28 +299,36 @@ class Queue:
 
     # ------------------------------------------------------------------ long polling
 
-    async def wait_for_messages(self, deadline: float) -> bool:
+    async def wait_for_messages(self, deadline: float, wants: int = 1) -> bool:
         """Wait until a message may be receivable or ``deadline`` passes.
 
-        ``True``: try receiving again; ``False``: stop waiting (the deadline timer fired, the
-        queue was deleted or the emulator is shutting down). The deadline ends the wait when its
-        timer fires, whatever the clock reads then: on a manual clock that nobody advances, a
-        long poll still ends after its ``WaitTimeSeconds`` of real time.
+        ``True``: try receiving again (the caller must do so before it awaits anything);
+        ``False``: stop waiting (the deadline timer fired, the queue was deleted or the emulator
+        is shutting down). The deadline ends the wait when its timer fires, whatever the clock
+        reads then: on a manual clock that nobody advances, a long poll still ends after its
+        ``WaitTimeSeconds`` of real time. ``wants``: the most messages the caller takes.
         """
         waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
+        entry = (waiter, wants)
+        self._waiters.append(entry)
         timer = self.timers.call_at(deadline, lambda: _resolve(waiter, False))
         self._arm()
+        resumed = False
         try:
-            return await waiter
+            resumed = await waiter
+            return resumed
         finally:
             timer.cancel()
-            _discard(self._waiters, waiter)
+            _discard(self._waiters, entry)
+            if waiter.done() and not waiter.cancelled() and waiter.result():
+                self._claims -= wants  # its receive comes next, in this same step
+                if not resumed:  # woken, then cancelled: someone else must take the messages
+                    self._notify()
 
     def interrupt(self) -> None:
         """Answer every waiting long poll now (with no messages)."""
         while self._waiters:
-            _resolve(self._waiters.popleft(), False)
+            _resolve(self._waiters.popleft()[0], False)
         if self._wake is not None:
             self._wake.cancel()
             self._wake = None
@@ -324,13 +338,19 @@ class Queue:
         self.closed = True
         self.interrupt()
 
-    def _notify(self, count: int = 1) -> None:
+    def _notify(self) -> None:
+        """Wake the longest-waiting long poll, unless those woken already (and not yet run)
+        will take every visible message: a burst of messages wakes as many long polls as it
+        needs, not one per message (the others would only find nothing and wait again)."""
+        if self._claims >= self._counts[VISIBLE]:
+            return
         waiters = self._waiters
-        while count > 0 and waiters:
-            waiter = waiters.popleft()
+        while waiters:
+            waiter, wants = waiters.popleft()
             if not waiter.done():
                 waiter.set_result(True)
-                count -= 1
+                self._claims += wants
+                return
 
     def _arm(self) -> None:
         """While anyone waits, keep one timer at the earliest time a message becomes visible."""
@@ -484,6 +504,6 @@ def _resolve(waiter: asyncio.Future[bool], value: bool) -> None:
         waiter.set_result(value)
 
 
-def _discard(waiters: deque[asyncio.Future[bool]], waiter: asyncio.Future[bool]) -> None:
+def _discard(waiters: deque[Waiter], waiter: Waiter) -> None:
     with contextlib.suppress(ValueError):
         waiters.remove(waiter)
