@@ -117,8 +117,11 @@ def check_entry(entry: Entry) -> tuple[dict[str, Any] | None, EntryError | None]
     text = get("Detail")
     if not text:
         return None, _MISSING_DETAIL
-    detail = _object(text)
-    if detail is None:
+    try:
+        detail = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        detail = _json_loads(text)
+    if not isinstance(detail, dict):
         return None, _MALFORMED
     return detail, None
 
@@ -133,15 +136,13 @@ _MISSING_DETAIL = _missing("Detail")
 _MALFORMED: EntryError = ("MalformedDetail", MALFORMED_DETAIL)
 
 
-def _object(text: str) -> dict[str, Any] | None:
+def _json_loads(text: str) -> Any:
+    """What orjson refuses but JSON allows (a lone surrogate, a 65-bit integer), read by
+    ``json``; None if it is not JSON at all."""
     try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return None
-    return value if isinstance(value, dict) else None
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def make_event(
