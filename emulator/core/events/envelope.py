@@ -137,7 +137,7 @@ _MALFORMED: EntryError = ("MalformedDetail", MALFORMED_DETAIL)
 
 
 def _json_loads(text: str) -> Any:
-    """What orjson refuses but JSON allows (a lone surrogate, a 65-bit integer), read by
+    """What orjson refuses but JSON allows (such as an escaped lone surrogate), read by
     ``json``; None if it is not JSON at all."""
     try:
         return json.loads(text)
