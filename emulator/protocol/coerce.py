@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from emulator.protocol.errors import ProtocolError
@@ -131,9 +132,23 @@ def _json_list(shape: Shape) -> JsonReader:
     def read(value: Any, path: str) -> Any:
         if not isinstance(value, list):
             raise _type_error(path, "a list")
-        return [member(item, f"{path}.{i + 1}") for i, item in enumerate(value)]
+        if len(value) > SHORT_LIST:
+            return [member(item, f"{path}.{i + 1}") for i, item in enumerate(value)]
+        paths = _item_paths(path, len(value))
+        return [member(item, at) for item, at in zip(value, paths, strict=True)]
 
     return read
+
+
+SHORT_LIST = 100
+"""Lists up to this long have their item paths remembered (see :func:`_item_paths`)."""
+
+
+@lru_cache(maxsize=256)
+def _item_paths(path: str, count: int) -> tuple[str, ...]:
+    """The paths of the items of a list at ``path`` (``Entries.1``, ``Entries.2``, ...): requests
+    repeat the same short lists, and formatting a path costs more than the item's reader."""
+    return tuple(f"{path}.{index}" for index in range(1, count + 1))
 
 
 def _json_map(shape: Shape) -> JsonReader:

@@ -54,3 +54,12 @@ def test_wrong_documents_name_the_member(document: Any, message: str) -> None:
 
 def test_integers_sent_as_whole_floats_are_integers() -> None:
     assert _read("ListRules", {"Limit": 5.0}) == {"Limit": 5}
+
+
+def test_items_of_long_and_short_lists_are_named_by_position() -> None:
+    for count in (3, 150):
+        entries: list[Any] = [{"Source": "s"}] * count
+        entries[-1] = {"Source": 1}
+        with pytest.raises(ProtocolError) as caught:
+            _read("PutEvents", {"Entries": entries})
+        assert caught.value.member == f"Entries.{count}.Source"
