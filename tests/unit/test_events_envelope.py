@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,11 @@ def test_each_entry_goes_to_the_bus_it_names() -> None:
         ("444455556666", "other"),
         (ACCOUNT, "a"),
     ]
+
+
+def test_given_ingestion_text_is_used_only_without_entry_time() -> None:
+    kwargs: dict[str, Any] = {"event_id": "e", "account": ACCOUNT, "region": REGION, "now": 0}
+    event = make_event(entry(), {}, now_text="2000-01-01T00:00:00Z", **kwargs)
+    assert event.payload["time"] == "2000-01-01T00:00:00Z"
+    event = make_event(entry(Time=1_600_000_000), {}, now_text="ignored", **kwargs)
+    assert event.payload["time"] == "2020-09-13T12:26:40Z"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.core.clock import Clock
@@ -29,6 +30,7 @@ from emulator.core.events.envelope import (
     Entry,
     EntryError,
     check_entry,
+    format_time,
     make_event,
     request_size_ok,
 )
@@ -105,24 +107,24 @@ class EventsBackend:
         if not request_size_ok(entries, self.limits.max_request_bytes):
             raise EventsValidationError(REQUEST_TOO_LARGE)
         now = self.clock.now()
-        buses: dict[str | None, BusRef] = {}  # the entries of a request mostly name one bus
-        return [self._put_entry(account, region, entry, now, buses) for entry in entries]
+        request = _Request(account, region, now, format_time(int(now)))
+        return [self._put_entry(request, entry) for entry in entries]
 
-    def _put_entry(
-        self, account: str, region: str, entry: Entry, now: float, buses: dict[str | None, BusRef]
-    ) -> PutResult:
+    def _put_entry(self, request: _Request, entry: Entry) -> PutResult:
         detail, error = check_entry(entry)
         if detail is None:
             return None, error
         event_id = self.ids.uuid()
         event = make_event(
-            entry, detail, event_id=event_id, account=account, region=region, now=now
+            entry,
+            detail,
+            event_id=event_id,
+            account=request.account,
+            region=request.region,
+            now=request.now,
+            now_text=request.now_text,
         )
-        name = entry.get("EventBusName")
-        bus = buses.get(name)
-        if bus is None:
-            bus = buses[name] = bus_ref(name, account, region)
-        self.dispatcher.ingest(event, bus)
+        self.dispatcher.ingest(event, request.bus(entry.get("EventBusName")))
         return event_id, None
 
     # ------------------------------------------------------------------ TestEventPattern
@@ -160,6 +162,24 @@ class EventsBackend:
             **self.archives.state(),
             **self.connections.state(),
         }
+
+
+@dataclass(slots=True)
+class _Request:
+    """What the entries of one PutEvents request share."""
+
+    account: str
+    region: str
+    now: float
+    now_text: str  # ``now`` as an envelope's ``time``
+    buses: dict[str | None, BusRef] = field(default_factory=dict)
+
+    def bus(self, name: str | None) -> BusRef:
+        """The bus an entry's ``EventBusName`` names (the entries mostly name one)."""
+        ref = self.buses.get(name)
+        if ref is None:
+            ref = self.buses[name] = bus_ref(name, self.account, self.region)
+        return ref
 
 
 def _rule_state(where: dict[str, str], bus: str, rule: Rule) -> dict[str, Any]:

@@ -146,11 +146,26 @@ def _json_loads(text: str) -> Any:
 
 
 def make_event(
-    entry: Entry, detail: dict[str, Any], *, event_id: str, account: str, region: str, now: float
+    entry: Entry,
+    detail: dict[str, Any],
+    *,
+    event_id: str,
+    account: str,
+    region: str,
+    now: float,
+    now_text: str | None = None,
 ) -> Event:
-    """The event for a valid entry, put by ``account`` in ``region`` at ``now``."""
+    """The event for a valid entry, put by ``account`` in ``region`` at ``now``.
+
+    ``now_text`` is ``format_time(int(now))`` when the caller has it already (the entries of one
+    request share it).
+    """
     get = entry.get
     when = get("Time")
+    if when is not None:
+        time = format_time(int(when))
+    else:
+        time = now_text if now_text is not None else format_time(int(now))
     resources = get("Resources")
     payload = {
         "version": "0",
@@ -158,7 +173,7 @@ def make_event(
         "detail-type": entry["DetailType"],
         "source": entry["Source"],
         "account": account,
-        "time": format_time(int(now if when is None else when)),
+        "time": time,
         "region": region,
         "resources": list(resources) if resources else [],
         "detail": detail,
