@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from emulator.core.events.delivery import Delivery
 
 TARGET_KINDS = ("drop", "delay", "fail")
+DUPLICATE = ("duplicate",)
 FAILED_BY_CHAOS = "Delivery failed by an injected fault (chaos)."
 
 
@@ -53,9 +54,10 @@ class EventsObserver:
         if chaos is None or not chaos.active or view.copy:
             return NO_VERDICT
         first = view.attempts == 0 and not view.delayed
-        subject = _subject(view)
-        if not chaos.may_hit(TARGET_KINDS, subject.context):
+        context = _context(view)
+        if not chaos.may_hit(TARGET_KINDS, context):
             return NO_VERDICT
+        subject = _subject(view, context)
         if (fault := chaos.decide("drop", subject)) is not None:
             self._delivery("delivery.dropped", view, fault)
             return Verdict(drop=True)
@@ -73,7 +75,10 @@ class EventsObserver:
         chaos = self.chaos
         if chaos is None or view.copy or not chaos.has("duplicate"):
             return []
-        subject = _subject(view)
+        context = _context(view)
+        if not chaos.may_hit(DUPLICATE, context):
+            return []
+        subject = _subject(view, context)
         fault = chaos.decide("duplicate", subject)
         if fault is None:
             return []
@@ -236,14 +241,19 @@ def _matched_fields(bus: str, rule: str, event_id: str) -> dict[str, object]:
     return {"bus": bus, "rule": rule, "event_id": event_id}
 
 
-def _subject(view: Delivery) -> Subject:
+def _context(view: Delivery) -> dict[str, str | None]:
+    """The selector values of a delivery (what a fault's ``match`` is checked against)."""
     payload = view.event.payload
-    context = {
+    return {
         "bus": view.bus.name,
         "rule": view.rule_name,
         "target": view.target.id,
         "source": payload.get("source"),
         "detail-type": payload.get("detail-type"),
     }
+
+
+def _subject(view: Delivery, context: dict[str, str | None]) -> Subject:
+    """What a decision about this attempt is keyed on; built only once a fault may hit."""
     key = f"{view.event.id}|{view.bus.arn}|{view.rule_name}|{view.target.id}"
     return Subject(key, context, view.attempts)
