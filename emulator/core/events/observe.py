@@ -49,7 +49,7 @@ class EventsObserver:
     def before_attempt(self, view: Delivery) -> Verdict:
         """Record the attempt and decide the faults that hit it."""
         if self.ledger is not None:
-            self.ledger.record_lazy("delivery.attempt", _attempt_fields, *_delivery_args(view))
+            self.ledger.record_lazy("delivery.attempt", _delivery_fields, *_delivery_args(view))
         chaos = self.chaos
         if chaos is None or not chaos.active or view.copy:
             return NO_VERDICT
@@ -156,16 +156,8 @@ class EventsObserver:
         fault: Fault | None = None,
         detail: dict[str, object] | None = None,
     ) -> None:
-        self._record(
-            kind,
-            fault=fault.label if fault else None,
-            bus=view.bus.name,
-            rule=view.rule_name,
-            target=view.target.id,
-            event_id=view.event.id,
-            attempt=view.attempts,
-            detail={"target_arn": view.target.arn, **(detail or {})},
-        )
+        label = fault.label if fault else None
+        self._record(kind, **_delivery_fields(*_delivery_args(view), label, detail))
 
     def _record(self, kind: str, **fields: object) -> None:
         if self.ledger is not None:
@@ -189,17 +181,25 @@ def _delivery_args(view: Delivery) -> tuple[str, str, str, str, int, str]:
     )
 
 
-def _attempt_fields(
-    bus: str, rule: str, target: str, event_id: str, attempt: int, target_arn: str
+def _delivery_fields(
+    bus: str,
+    rule: str,
+    target: str,
+    event_id: str,
+    attempt: int,
+    target_arn: str,
+    fault: str | None = None,
+    detail: dict[str, object] | None = None,
 ) -> dict[str, object]:
+    """The fields of every ``delivery.*`` record (eager or lazy)."""
     return {
-        "fault": None,
+        "fault": fault,
         "bus": bus,
         "rule": rule,
         "target": target,
         "event_id": event_id,
         "attempt": attempt,
-        "detail": {"target_arn": target_arn},
+        "detail": {"target_arn": target_arn, **(detail or {})},
     }
 
 
@@ -213,9 +213,8 @@ def _succeeded_fields(
     message_id: str | None,
     duplicate: bool,
 ) -> dict[str, object]:
-    fields = _attempt_fields(bus, rule, target, event_id, attempt, target_arn)
-    fields["detail"] = {"target_arn": target_arn, "message_id": message_id, "duplicate": duplicate}
-    return fields
+    detail: dict[str, object] = {"message_id": message_id, "duplicate": duplicate}
+    return _delivery_fields(bus, rule, target, event_id, attempt, target_arn, None, detail)
 
 
 def _accepted_fields(
