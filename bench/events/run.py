@@ -23,8 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,32 +70,39 @@ def start_emulator(port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir()
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/health", timeout=0.5):
-                return process
-        except (urllib.error.URLError, OSError):
-            if process.poll() is not None:
-                raise SystemExit(f"the emulator exited with {process.returncode}") from None
-            time.sleep(0.02)
-    raise SystemExit("the emulator did not become healthy")
+
+    def healthy() -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/health", timeout=0.5):
+            pass
+
+    return wait_until(healthy, process, "the emulator")
 
 
 def start_floor(python: str, port: int) -> subprocess.Popen[bytes]:
     """``floor.py``, accepting connections."""
     command = [python, str(Path(__file__).with_name("floor.py")), "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return wait_until(
+        lambda: socket.create_connection(("127.0.0.1", port), timeout=0.5).close(),
+        process,
+        "floor.py",
+    )
+
+
+def wait_until(
+    probe: Callable[[], None], process: subprocess.Popen[bytes], name: str
+) -> subprocess.Popen[bytes]:
+    """``process`` once ``probe`` stops raising ``OSError`` (20 s at most)."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            probe()
             return process
-        except OSError:
+        except OSError:  # urllib's URLError is one too
             if process.poll() is not None:
-                raise SystemExit(f"floor.py exited with {process.returncode}") from None
+                raise SystemExit(f"{name} exited with {process.returncode}") from None
             time.sleep(0.02)
-    raise SystemExit("floor.py did not start")
+    raise SystemExit(f"{name} did not start")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
